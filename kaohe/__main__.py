@@ -1,0 +1,5 @@
+import sys
+
+from kaohe.cli import main
+
+sys.exit(main())

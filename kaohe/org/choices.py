@@ -1,0 +1,52 @@
+"""Choices of the organisation domain. Stored values are English code names (GLOSSARY.md); the
+interface shows the Chinese term through the translation catalogue."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    PARTY_GOVERNMENT = "party_government", _("Party committee and government")  # 党委政府
+    DEPARTMENT = "department", _("Department")  # 机关部门
+    STATION = "station", _("Station")  # 站所
+    TOWNSHIP = "township", _("Township")  # 乡镇
+    VILLAGE = "village", _("Village or community")  # 村/社区
+    INSTITUTION = "institution", _("Public institution")  # 事业单位
+    WINDOW = "window", _("Service window")  # 窗口
+
+
+class IdentityCategory(models.TextChoices):
+    LEADERSHIP = "leadership", _("Leadership team member")  # 班子成员
+    MIDDLE = "middle", _("Middle-level cadre")  # 中层干部
+    GENERAL = "general", _("General cadre")  # 一般干部
+
+
+class StaffingCategory(models.TextChoices):
+    ESTABLISHED = "established", _("On establishment")  # 在编
+    INSTRUCTOR = "instructor", _("Community instructor")  # 社区指导员
+    NON_ESTABLISHED = "non_established", _("Off establishment")  # 不在编
+
+
+class PostType(models.TextChoices):
+    MANAGEMENT = "management", _("Management post")  # 管理岗
+    TECHNICAL = "technical", _("Professional-technical post")  # 专业技术岗
+    SERVICE = "service", _("Service post")  # 工勤岗
+
+
+class PostLevel(models.TextChoices):
+    JUNIOR = "junior", _("Junior")  # 初级
+    INTERMEDIATE = "intermediate", _("Intermediate")  # 中级
+    SENIOR = "senior", _("Senior")  # 高级
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class LeaveKind(models.TextChoices):
+    SICK = "sick", _("Sick leave")  # 病假
+    PERSONAL = "personal", _("Personal leave")  # 事假
+    MATERNITY = "maternity", _("Maternity leave")  # 产假
+    ANNUAL = "annual", _("Annual leave")  # 年休假
+    OTHER = "other", _("Other leave")

@@ -1,0 +1,218 @@
+"""The organisation: a unit tree, positions, people, leave, tracks and secondments."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    Gender,
+    IdentityCategory,
+    LeaveKind,
+    PostLevel,
+    PostType,
+    StaffingCategory,
+    UnitKind,
+)
+
+
+class Unit(models.Model):
+    """A node of the organisation tree (单位 / 部门 / 科室).
+
+    ``path`` is the materialised chain of ids from the root ("/1/4/9/"), so a subtree is one
+    ``path__startswith`` query; services keep it in step with ``parent``.
+    """
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("unit type"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=400, editable=False, default="")
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    supervisor = models.ForeignKey(
+        "Person",
+        verbose_name=_("supervising leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_units",
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        indexes = [
+            # subtree queries: Unit.objects.filter(path__startswith=root.path)
+            models.Index(fields=["path"], name="org_unit_path"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 2, 0)
+
+    def is_within(self, root: "Unit") -> bool:
+        return self.path.startswith(root.path)
+
+
+class Position(models.Model):
+    """A post (职务) within a unit."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="positions")
+    title = models.CharField(_("title"), max_length=100)
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [models.UniqueConstraint(fields=["unit", "title"], name="org_position_unique_title")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.title}"
+
+
+class Person(models.Model):
+    """Someone who is appraised (干部 / 工作人员)."""
+
+    staff_no = models.CharField(_("staff number"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="people")
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    identity = models.CharField(_("identity category"), max_length=20, choices=IdentityCategory.choices)
+    staffing = models.CharField(_("staffing category"), max_length=20, choices=StaffingCategory.choices)
+    post_type = models.CharField(_("post type"), max_length=20, choices=PostType.choices)
+    post_level = models.CharField(_("post level"), max_length=20, choices=PostLevel.choices)
+    start_date = models.DateField(_("start date in unit"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    reviewer = models.ForeignKey(
+        "self", verbose_name=_("reviewer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewees"
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["unit__path", "staff_no"]
+        indexes = [
+            # people list filtered by unit subtree and category
+            models.Index(fields=["unit", "identity"], name="org_person_unit_identity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.staff_no}）"
+
+
+class LeaveRecord(models.Model):
+    """A span of leave; eligibility rules count leave days against working days."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="leaves")
+    kind = models.CharField(_("leave kind"), max_length=20, choices=LeaveKind.choices)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("leave record")
+        verbose_name_plural = _("leave records")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="org_leave_end_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_kind_display()} {self.start}–{self.end}"
+
+
+class Track(models.Model):
+    """A peer group (考核类别 / 赛道) in which people are ranked for a year's periods."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="tracks")
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    year = models.PositiveIntegerField(_("year"))
+    members = models.ManyToManyField(Person, through="TrackMembership", related_name="tracks")
+
+    class Meta:
+        verbose_name = _("track")
+        verbose_name_plural = _("tracks")
+        ordering = ["-year", "code"]
+        constraints = [models.UniqueConstraint(fields=["unit", "code", "year"], name="org_track_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.year}）"
+
+
+class TrackMembership(models.Model):
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="track_memberships")
+    year = models.PositiveIntegerField(editable=False)
+
+    class Meta:
+        verbose_name = _("track membership")
+        verbose_name_plural = _("track memberships")
+        constraints = [
+            # one peer group per person per year
+            models.UniqueConstraint(fields=["person", "year"], name="org_membership_one_track_a_year")
+        ]
+
+    def save(self, *args, **kwargs):
+        self.year = self.track.year
+        super().save(*args, **kwargs)
+
+
+class Secondment(models.Model):
+    """Working in a host unit while belonging to a home unit (派出 / 派驻 / 挂职); both units evaluate."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="secondments")
+    home_unit = models.ForeignKey(
+        Unit, verbose_name=_("home unit"), on_delete=models.PROTECT, related_name="secondments_out"
+    )
+    host_unit = models.ForeignKey(
+        Unit, verbose_name=_("host unit"), on_delete=models.PROTECT, related_name="secondments_in"
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"), null=True, blank=True)
+    home_share = models.DecimalField(
+        _("home unit's share of the evaluation (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        verbose_name = _("secondment")
+        verbose_name_plural = _("secondments")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(home_share__gte=0) & models.Q(home_share__lte=100), name="org_secondment_share_range"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(home_unit=models.F("host_unit")), name="org_secondment_distinct_units"
+            ),
+        ]
+
+    @property
+    def host_share(self) -> Decimal:
+        return Decimal("100") - self.home_share
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.home_unit} → {self.host_unit}"
