@@ -61,6 +61,20 @@ class Unit(models.Model):
     def is_within(self, root: "Unit") -> bool:
         return self.path.startswith(root.path)
 
+    def save(self, *args, **kwargs):
+        """Save, then bring ``path`` (and every descendant's) in step with ``parent``.
+
+        Cycles are refused by the services before a save gets here (``kaohe.org.services``).
+        """
+        super().save(*args, **kwargs)
+        new_path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        if new_path != self.path:
+            old_path, self.path = self.path, new_path
+            Unit.objects.filter(pk=self.pk).update(path=new_path)
+            if old_path:
+                for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).only("pk", "path"):
+                    Unit.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
+
 
 class Position(models.Model):
     """A post (职务) within a unit."""
