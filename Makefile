@@ -1,44 +1,26 @@
-# The two commands a newcomer needs: `make run` and `make test`.
+# Shortcuts for those who have make; dev.py needs only Python 3.11+ and pip.
 PY ?= python3
-VENV := .venv
-BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
-DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test e2e lint check bench-engine clean
+.PHONY: run test e2e lint bench-engine clean
 
-$(BIN)/python:
-	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+run:
+	$(PY) dev.py run
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
-	touch $@
+test:
+	$(PY) dev.py test $(PYTEST_ARGS)
 
-$(DEVSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
-	touch $@ $(STAMP)
+e2e:
+	$(PY) dev.py test -n 0 -m e2e $(PYTEST_ARGS)
 
-## Set up everything and serve the demo at http://127.0.0.1:8000
-run: $(STAMP)
-	$(BIN)/kaohe demo --serve
+lint:
+	$(PY) dev.py test --co -q >/dev/null
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/python manage.py check
+	.venv/bin/python manage.py makemigrations --check --dry-run
 
-## Install dev dependencies and run the whole suite (browser tests skip when Chromium is absent)
-test: $(DEVSTAMP)
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
-
-## Browser tests only, in real Chromium
-e2e: $(DEVSTAMP)
-	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
-
-lint: $(DEVSTAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py check
-	$(BIN)/python manage.py makemigrations --check --dry-run
-
-bench-engine: $(STAMP)
-	$(BIN)/python benchmarks/engine.py
+bench-engine:
+	.venv/bin/python benchmarks/engine.py
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3*
+	rm -rf .venv var/*.sqlite3*

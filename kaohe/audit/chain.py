@@ -48,7 +48,7 @@ def event_hash(prev_hash: str, values: dict) -> str:
 
 def _head() -> tuple[int, str]:
     last = Event.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
-    return (last[0], last[1]) if last else (0, GENESIS)
+    return (last[0] or 0, last[1]) if last else (0, GENESIS)
 
 
 def seal_batch(limit: int = 5000) -> int:
