@@ -1,0 +1,1000 @@
+"""The computation: period data + scheme → per-person columns (a :class:`Result`).
+
+Pipeline (each step cites the scheme rule that drives it):
+
+1. tracks            who competes with whom (``tracks``)
+2. components        indicator trees, KPIs, work logs, tasks, personal indicators, ballots
+3. base              Σ component score × share; then ``aggregation`` over earlier periods
+4. adjustments       claims and miss notices per category, ``caps``, vetoes' deductions, KPI multiples
+5. coefficients      static, dynamic, by grade; applied to the total, the bonus or the pool share
+6. total             (base + bonus × bonus coefficient − deductions) × total coefficient, half-up 2 dp
+7. rank              within the track and the quota group, ties broken by ``grading.tie_break``
+8. eligibility       ``eligibility`` rules and ``vetoes``: no grade, grade at most X, fixed grade
+9. grade             thresholds, quotas with ceilings and floors (see grading.py)
+10. tail             ``tail_rules`` over this and earlier periods
+11. consequences     pay factor, outcomes from consecutive / cumulative grades
+12. pool             integer fen by largest remainder
+
+No per-person Python loops: every step is array arithmetic over all people; loops run over scheme
+rules, indicators, grades and quota groups' summary arrays only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from kaohe.engine.data import Codes, PeriodData, Table
+from kaohe.engine.errors import DataError, ProblemList
+from kaohe.engine.formula import FormulaError, evaluate
+from kaohe.engine.grading import assign_grades, cap_overall, quota_counts
+from kaohe.engine.numeric import largest_remainder, round_count, round_half_up
+from kaohe.engine.result import Result
+from kaohe.engine.scheme import Scheme, coefficient_order
+from kaohe.engine.tree import Leaf, leaves
+
+Progress = Callable[[str], None]
+_MAX_ROWS_REPORTED = 5
+
+
+def compute(scheme: Scheme, data: PeriodData, progress: Progress | None = None) -> Result:
+    """Run the whole appraisal for one period. Raises :class:`DataError` (nothing computed) when the
+    data does not fit the scheme."""
+    step = progress or (lambda _name: None)
+    r = Result(scheme=scheme, data=data)
+    problems = ProblemList(data.source("people"), DataError)
+    step("tracks")
+    _assign_tracks(r, problems)
+    problems.raise_if_any()
+    step("components")
+    _check_data(r, problems)
+    problems.raise_if_any()
+    _components(r)
+    step("adjustments")
+    _base(r)
+    _adjustments(r)
+    step("coefficients")
+    _coefficients(r, problems)
+    problems.raise_if_any()
+    _total(r)
+    step("rank")
+    _rank(r)
+    step("grade")
+    _eligibility(r)
+    _grade(r)
+    step("consequences")
+    _tail(r)
+    _consequences(r)
+    _pool(r)
+    return r
+
+
+# --- 1. tracks --------------------------------------------------------------------------------------
+
+
+def _report_rows(
+    problems: ProblemList,
+    table: str,
+    data: PeriodData,
+    rows: np.ndarray,
+    column: str,
+    expected: str,
+    found: Callable[[int], object],
+    source: Table | None = None,
+) -> None:
+    for i in rows[:_MAX_ROWS_REPORTED]:
+        row = source.row(int(i)) if source is not None else int(i) + 2
+        problems.add(f"row {row}, column {column}", expected, found(int(i)), file=data.source(table))
+    if len(rows) > _MAX_ROWS_REPORTED:
+        problems.add(
+            f"column {column}",
+            expected,
+            f"{len(rows) - _MAX_ROWS_REPORTED} more rows like these",
+            file=data.source(table),
+        )
+
+
+def _assign_tracks(r: Result, problems: ProblemList) -> None:
+    """First matching track in scheme order; an explicit track column wins. Everyone needs a track."""
+    s, people = r.scheme, r.data.people
+    n = len(people)
+    names = list(s.tracks)
+    track = np.full(n, -1, dtype=np.int64)
+    matched_by = np.zeros(n, dtype=np.int8)  # 0 condition, 1 explicit
+    # Evaluate conditions on the distinct combinations of the attributes they read, not on every
+    # person: 2,000 tracks × 100,000 people would be 2·10^8 comparisons, combinations are far fewer.
+    used = sorted({a for cond in s.tracks.values() for a in cond})
+    for attr in used:
+        if attr not in people.attributes:
+            problems.add(
+                f"column {attr}", "an attribute that the tracks' conditions select on", "no such column"
+            )
+    used = [a for a in used if a in people.attributes]
+    if used:
+        stacked = np.stack([people.attributes[a].codes for a in used], axis=1)
+        combos, inverse = np.unique(stacked, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    else:
+        combos, inverse = np.zeros((1, 0), dtype=np.int32), np.zeros(n, dtype=np.int64)
+    code_of = {a: {nm: i for i, nm in enumerate(people.attributes[a].names)} for a in used}
+    combo_track = np.full(len(combos), -1, dtype=np.int64)
+    for t, cond in enumerate(s.tracks.values()):
+        mask = np.ones(len(combos), dtype=bool)
+        for attr, values in cond.items():
+            if attr not in code_of:
+                mask &= False
+                continue
+            wanted = [code_of[attr][v] for v in values if v in code_of[attr]]
+            mask &= np.isin(combos[:, used.index(attr)], wanted)
+        combo_track[(combo_track < 0) & mask] = t
+    track[:] = combo_track[inverse]
+    if people.track is not None:
+        explicit = people.track.recode(names)
+        bad = np.flatnonzero(explicit == -2)
+        _report_rows(
+            problems,
+            "people",
+            r.data,
+            bad,
+            "track",
+            f"a track of the scheme {names}",
+            lambda i: people.track.value(i),
+        )
+        given = explicit >= 0
+        track[given] = explicit[given]
+        matched_by[given] = 1
+    missing = np.flatnonzero(track < 0)
+    if problems.items:
+        return
+    _report_rows(
+        problems,
+        "people",
+        r.data,
+        missing,
+        "track",
+        "a person who matches one of the tracks' conditions (or a track column)",
+        lambda i: f"{people.ids[i]} matches none",
+    )
+    r.track = track
+    r.track_names = names
+    r.track_explicit = matched_by
+
+
+# --- data checks ------------------------------------------------------------------------------------
+
+
+def _leaves_by_component(s: Scheme) -> dict[str, list[tuple[list[int] | None, list[Leaf]]]]:
+    """Per indicator component: (track indices or None for the common tree, leaves)."""
+    tracks = list(s.tracks)
+    out: dict[str, list[tuple[list[int] | None, list[Leaf]]]] = {}
+    for cname, comp in s.components.items():
+        if comp.ballot is not None:
+            continue
+        entries: list[tuple[list[int] | None, list[Leaf]]] = []
+        own = comp.indicators_by_track or {}
+        for t, tree in own.items():
+            entries.append(
+                ([tracks.index(t)], leaves(cname, tree, f"components.{cname}.indicators_by_track.{t}"))
+            )
+        if comp.indicators is not None:
+            rest = [i for i, t in enumerate(tracks) if t not in own]
+            entries.append((rest, leaves(cname, comp.indicators, f"components.{cname}.indicators")))
+        out[cname] = entries
+    return out
+
+
+def _check_data(r: Result, p: ProblemList) -> None:
+    """Checks that need both the scheme and the data: scores within points, known codes, ranges."""
+    s, d = r.scheme, r.data
+    r.leaves = _leaves_by_component(s)
+    all_leaves = {leaf.key: leaf for entries in r.leaves.values() for _t, ls in entries for leaf in ls}
+    r.leaf_index = all_leaves
+    for key, values in d.scores.items():
+        leaf = all_leaves.get(key)
+        if leaf is None:
+            p.add(f"column {key}", "a leaf indicator of the scheme", key, file=d.source("scores"))
+            continue
+        top = leaf.max_points if leaf.max_points is not None else 100.0
+        bad = np.flatnonzero((values > top + 1e-9) | (values < 0))
+        _report_rows(
+            p,
+            "scores",
+            d,
+            bad,
+            key,
+            f"a score between 0 and the indicator's points {top:g}",
+            lambda i, v=values: f"{v[i]:g}",
+        )
+    for key in d.task_rates:
+        if key not in all_leaves or all_leaves[key].node.source != "task":
+            p.add(f"column {key}", "a task leaf indicator of the scheme", key, file=d.source("tasks"))
+    _check_personal(r, all_leaves, p)
+    _check_codes(p, d, "kpis", "indicator", [k for k, v in all_leaves.items() if v.node.source == "kpi"])
+    _check_codes(p, d, "claims", "category", list(s.adjustments))
+    _check_codes(p, d, "flags", "item", list(s.vetoes))
+    _check_codes(p, d, "previous", "grade", list(s.grading.grades), allow_empty=True)
+    if len(d.kpis):
+        target = d.kpis.columns["target"]
+        bad = np.flatnonzero(~(target > 0))
+        _report_rows(p, "kpis", d, bad, "target", "a positive target", lambda i: f"{target[i]:g}", d.kpis)
+    if len(d.claims):
+        _check_claims(r, p)
+    _check_ballots(r, p)
+    _check_numbers(r, p)
+
+
+def _check_codes(
+    p: ProblemList, d: PeriodData, table: str, column: str, names: list[str], allow_empty: bool = False
+) -> None:
+    t: Table = getattr(d, table)
+    if not len(t):
+        return
+    col = t.columns.get(column)
+    if col is None and allow_empty:
+        return
+    if not isinstance(col, Codes):
+        p.add(f"column {column}", "this column", "nothing", file=d.source(table))
+        return
+    codes = col.recode(names)
+    t.columns[column + "#"] = codes  # recoded into the scheme's order, used by the computation
+    bad = np.flatnonzero((codes == -2) | ((codes == -1) & (not allow_empty)))
+    _report_rows(p, table, d, bad, column, f"one of {names}", lambda i: col.value(i) or "an empty cell", t)
+
+
+def _check_personal(r: Result, all_leaves: dict[str, Leaf], p: ProblemList) -> None:
+    d = r.data
+    if not len(d.personal):
+        return
+    personal_keys = [k for k, v in all_leaves.items() if v.node.source == "personal"]
+    _check_codes(p, d, "personal", "node", personal_keys)
+    t = d.personal
+    if "node#" not in t.columns:
+        return
+    node = t.columns["node#"]
+    score, points = t.columns["score"], t.columns["points"]
+    bad = np.flatnonzero((score > points + 1e-9) | (score < 0))
+    _report_rows(
+        p,
+        "personal",
+        d,
+        bad,
+        "score",
+        "a score between 0 and the indicator's points",
+        lambda i: f"{score[i]:g} > {points[i]:g}",
+        t,
+    )
+    ok = node >= 0
+    counts = np.bincount(
+        t.person[ok] * len(personal_keys) + node[ok], minlength=len(d.people) * len(personal_keys)
+    ).reshape(len(d.people), -1)
+    for j, key in enumerate(personal_keys):
+        limit = all_leaves[key].node.max_count or 0
+        over = np.flatnonzero(counts[:, j] > limit)
+        for i in over[:_MAX_ROWS_REPORTED]:
+            p.add(
+                f"person {d.people.ids[i]}, node {key}",
+                f"at most {limit} personal indicators ({all_leaves[key].rule}.max_count)",
+                int(counts[i, j]),
+                file=d.source("personal"),
+            )
+
+
+def _check_claims(r: Result, p: ProblemList) -> None:
+    s, d = r.scheme, r.data
+    t = d.claims
+    if "category#" not in t.columns:
+        return
+    cat = t.columns["category#"]
+    pts = t.columns["points"]
+    names = list(s.adjustments)
+    lo = np.array([(a.points or (0, np.inf))[0] for a in s.adjustments.values()] + [0.0])
+    hi = np.array([(a.points or (0, np.inf))[1] for a in s.adjustments.values()] + [np.inf])
+    idx = np.where(cat >= 0, cat, len(names))
+    bad = np.flatnonzero((pts < lo[idx] - 1e-9) | (pts > hi[idx] + 1e-9))
+    _report_rows(
+        p,
+        "claims",
+        d,
+        bad,
+        "points",
+        "points within the category's range (adjustments.<category>.points)",
+        lambda i: f"{pts[i]:g} for {names[idx[i]]} [{lo[idx[i]]:g}, {hi[idx[i]]:g}]",
+        t,
+    )
+
+
+def _check_ballots(r: Result, p: ProblemList) -> None:
+    s, d = r.scheme, r.data
+    t = d.ballots
+    ballot_comps = [(n, c.ballot) for n, c in s.components.items() if c.ballot is not None]
+    if not len(t) or not ballot_comps:
+        return
+    _name, b = ballot_comps[0]
+    _check_codes(p, d, "ballots", "group", list(b.rater_groups))
+    _check_codes(p, d, "ballots", "option", list(b.options))
+    if b.dimensions is not None:
+        _check_codes(p, d, "ballots", "dimension", list(b.dimensions))
+    count = t.columns.get("count")
+    if count is not None:
+        bad = np.flatnonzero(~(count >= 0))
+        _report_rows(p, "ballots", d, bad, "count", "a count of ballots ≥ 0", lambda i: f"{count[i]:g}", t)
+
+
+def _check_numbers(r: Result, p: ProblemList) -> None:
+    """Columns the scheme's rules read must exist."""
+    s, people = r.scheme, r.data.people
+    need: dict[str, str] = {}
+    for name, rule in s.eligibility.items():
+        w = rule.when
+        if w.probation is not None:
+            need["probation"] = f"eligibility.{name}"
+        if w.months_in_unit_below is not None:
+            need["months_in_unit"] = f"eligibility.{name}"
+        if w.leave_share_above is not None:
+            need["leave_days"] = need["working_days"] = f"eligibility.{name}"
+        if w.sanction_at_least is not None:
+            need["sanction_months_ago"] = f"eligibility.{name}"
+    for col, rule in need.items():
+        if col not in people.numbers:
+            p.add(
+                f"column {col}",
+                f"a number column that {rule} reads",
+                "no such column",
+                file=r.data.source("people"),
+            )
+    for name, rule in s.eligibility.items():
+        if rule.when.sanction_at_least is not None and "sanction" not in people.attributes:
+            p.add(
+                "column sanction",
+                f"the sanction level column that eligibility.{name} reads",
+                "no such column",
+                file=r.data.source("people"),
+            )
+        for attr in rule.when.attribute or {}:
+            if attr not in people.attributes:
+                p.add(
+                    f"column {attr}",
+                    f"the attribute that eligibility.{name} reads",
+                    "no such column",
+                    file=r.data.source("people"),
+                )
+    for name, coef in s.coefficients.items():
+        if coef.kind == "static" and coef.attribute not in people.attributes:
+            p.add(
+                f"column {coef.attribute}",
+                f"the attribute that coefficients.{name} reads",
+                "no such column",
+                file=r.data.source("people"),
+            )
+
+
+# --- 2. components ----------------------------------------------------------------------------------
+
+
+def _components(r: Result) -> None:
+    s, d = r.scheme, r.data
+    n = len(d.people)
+    r.component_names = list(s.components)
+    r.components = np.zeros((n, len(s.components)), dtype=np.float64)
+    r.kpi_multiple_points = np.zeros(n)
+    for c, (cname, comp) in enumerate(s.components.items()):
+        if comp.ballot is not None:
+            r.components[:, c] = _ballot_scores(r, cname)
+            continue
+        for track_ids, lvs in r.leaves[cname]:
+            mask = np.isin(r.track, track_ids) if track_ids is not None else np.ones(n, dtype=bool)
+            if not mask.any():
+                continue
+            score = np.zeros(n)
+            for leaf in lvs:
+                score += leaf.factor * leaf_score(r, leaf)
+                if leaf.node.source == "kpi" and leaf.node.kpi and leaf.node.kpi.multiplied:
+                    r.kpi_multiple_points += np.where(
+                        mask, kpi_multiple(r, leaf) * leaf.factor * comp.share * 100, 0
+                    )
+            r.components[mask, c] = score[mask]
+
+
+def leaf_score(r: Result, leaf: Leaf, rows: np.ndarray | None = None) -> np.ndarray:
+    """A leaf's score on 0–100 for every person (or for ``rows``), from its source."""
+    d = r.data
+    n = len(d.people)
+    node = leaf.node
+    if node.source == "assessor":
+        raw = d.scores.get(leaf.key)
+        value = np.zeros(n) if raw is None else np.nan_to_num(raw, nan=0.0)
+        value = value / node.points * 100.0 if node.points is not None else value
+    elif node.source == "task":
+        raw = d.task_rates.get(leaf.key)
+        value = np.zeros(n) if raw is None else np.clip(np.nan_to_num(raw, nan=0.0), 0.0, 1.0) * 100.0
+    elif node.source == "worklog":
+        spec = node.worklog
+        days = d.people.numbers.get("working_days", np.zeros(n))
+        done = d.people.numbers.get(
+            "filled" if spec is None or spec.measure == "fill_rate" else "reviewed", np.zeros(n)
+        )
+        full = spec.full_at if spec else 1.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = np.where(days > 0, done / days, 1.0)
+        value = np.clip(rate / full, 0.0, 1.0) * 100.0
+    elif node.source == "kpi":
+        value = kpi_completion(r, leaf) * 100.0
+    else:  # personal
+        value = personal_score(r, leaf)
+    return value if rows is None else value[rows]
+
+
+def kpi_completion(r: Result, leaf: Leaf) -> np.ndarray:
+    """Σ measure weight × actual ÷ target (seed 001: total × 80% + growth × 20%), capped if the scheme says."""
+    d, spec = r.data, leaf.node.kpi
+    n = len(d.people)
+    t = d.kpis
+    out = np.zeros(n)
+    if not len(t) or spec is None:
+        return out
+    sel = t.columns["indicator"].codes == _code_of(t.columns["indicator"], leaf.key)
+    measure: Codes = t.columns["measure"]  # type: ignore[assignment]
+    for mname, weight in spec.measures.items():
+        m = sel & (measure.codes == _code_of(measure, mname))
+        ratio = t.columns["actual"][m] / t.columns["target"][m]
+        out += weight * np.bincount(t.person[m], weights=ratio, minlength=n)
+    return np.minimum(out, spec.cap) if spec.cap is not None else out
+
+
+def kpi_multiple(r: Result, leaf: Leaf) -> np.ndarray:
+    """The signed multiple of the indicator's points for outstanding (+) or damaging (−) results."""
+    d = r.data
+    t = d.kpis
+    n = len(d.people)
+    if not len(t) or "multiple" not in t.columns:
+        return np.zeros(n)
+    sel = t.columns["indicator"].codes == _code_of(t.columns["indicator"], leaf.key)
+    mult = np.nan_to_num(t.columns["multiple"][sel])
+    # one multiple per person and indicator, whichever measure row carries it
+    return np.bincount(t.person[sel], weights=mult, minlength=n)
+
+
+def personal_score(r: Result, leaf: Leaf) -> np.ndarray:
+    """Personal indicators of a node: Σ score ÷ Σ points × 100 over the person's own indicators."""
+    d = r.data
+    n = len(d.people)
+    t = d.personal
+    if not len(t) or "node" not in t.columns:
+        return np.zeros(n)
+    sel = t.columns["node"].codes == _code_of(t.columns["node"], leaf.key)
+    got = np.bincount(t.person[sel], weights=t.columns["score"][sel], minlength=n)
+    top = np.bincount(t.person[sel], weights=t.columns["points"][sel], minlength=n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(top > 0, got / top * 100.0, 0.0)
+
+
+def _code_of(col: Codes, name: str) -> int:
+    try:
+        return col.names.index(name)
+    except ValueError:
+        return -3
+
+
+def ballot_group_scores(r: Result, cname: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per person and rater group: (mean points of valid ballots, ballot count). Dimension ballots
+    score Σ dimension weight × option points."""
+    d, b = r.data, r.scheme.components[cname].ballot
+    assert b is not None
+    n = len(d.people)
+    n_groups = len(b.rater_groups)
+    t = d.ballots
+    if not len(t) or "group#" not in t.columns:
+        return np.zeros((n, n_groups)), np.zeros((n, n_groups))
+    group, option = t.columns["group#"], t.columns["option#"]
+    count = t.columns["count"].astype(np.float64)
+    pts = np.array(list(b.options.values()))[option]
+    if b.dimensions is not None:
+        dim = t.columns["dimension#"]
+        dim_w = np.array(list(b.dimensions.values()))[dim]
+        # ballots are counted per dimension; the number of ballots is the count of one dimension
+        points = np.bincount(t.person * n_groups + group, weights=count * pts * dim_w, minlength=n * n_groups)
+        ballots = np.bincount(t.person * n_groups + group, weights=count * dim_w, minlength=n * n_groups)
+    else:
+        points = np.bincount(t.person * n_groups + group, weights=count * pts, minlength=n * n_groups)
+        ballots = np.bincount(t.person * n_groups + group, weights=count, minlength=n * n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(ballots > 0, points / ballots, 0.0)
+    return mean.reshape(n, n_groups), np.round(ballots, 9).reshape(n, n_groups)
+
+
+def _ballot_scores(r: Result, cname: str) -> np.ndarray:
+    """Rater-group weighted score; a group below ``min_ballots`` has no result and the others' weights
+    are renormalised (or it counts as zero)."""
+    b = r.scheme.components[cname].ballot
+    assert b is not None
+    mean, ballots = ballot_group_scores(r, cname)
+    weights = np.array(list(b.rater_groups.values()))
+    valid = ballots >= b.min_ballots
+    w = np.where(valid, weights, 0.0)
+    got = (w * mean).sum(axis=1)
+    if b.when_group_missing == "zero":
+        return got
+    total_w = w.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total_w > 0, got / total_w, 0.0)
+
+
+# --- 3–6. base, adjustments, coefficients, total ---------------------------------------------------
+
+
+def _base(r: Result) -> None:
+    shares = np.array([c.share for c in r.scheme.components.values()])
+    r.base_current = r.components @ shares
+    r.base = r.base_current.copy()
+    agg = r.scheme.aggregation
+    if agg is None:
+        return
+    d = r.data
+    n = len(d.people)
+    base = np.zeros(n)
+    prev = d.previous
+    r.aggregation_parts = {}
+    for pname, part in agg.parts.items():
+        if part.source == "current":
+            value = r.base_current
+        else:
+            value = np.zeros(n)
+            if len(prev):
+                kind: Codes = prev.columns["kind"]  # type: ignore[assignment]
+                sel = kind.codes == _code_of(kind, part.source)
+                tot = prev.columns["total"][sel]
+                who = prev.person[sel]
+                cnt = np.bincount(who, minlength=n)
+                if part.how == "last":
+                    period: Codes = prev.columns["period"]  # type: ignore[assignment]
+                    rank = np.argsort(np.argsort(np.array(period.names)))[period.codes[sel]]
+                    o = np.lexsort((rank, who))
+                    value[who[o]] = tot[o]  # later periods overwrite earlier ones
+                else:
+                    s_ = np.bincount(who, weights=tot, minlength=n)
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        value = s_ if part.how == "sum" else np.where(cnt > 0, s_ / np.maximum(cnt, 1), 0.0)
+        r.aggregation_parts[pname] = value
+        base += part.share * value
+    r.base = base
+
+
+def _adjustments(r: Result) -> None:
+    """Per category sums of approved claims and miss notices, then caps in scheme order."""
+    s, d = r.scheme, r.data
+    n = len(d.people)
+    cats = list(s.adjustments)
+    k = len(cats)
+    raw = np.zeros((n, k))
+    t = d.claims
+    if len(t) and "category#" in t.columns:
+        ok = t.columns["category#"] >= 0
+        if "approved" in t.columns:
+            ok &= t.columns["approved"].astype(bool)
+        raw += np.bincount(
+            t.person[ok] * k + t.columns["category#"][ok], weights=t.columns["points"][ok], minlength=n * k
+        ).reshape(n, k)
+    misses = d.people.numbers.get("misses")
+    for j, adj in enumerate(s.adjustments.values()):
+        if adj.source == "worklog_misses" and misses is not None:
+            raw[:, j] += np.nan_to_num(misses) * (adj.per_event or 0.0)
+    r.adjustment_names = cats
+    r.adjustment_raw = raw
+    capped = raw.copy()
+    r.cap_applied = np.zeros((n, len(s.caps)), dtype=bool)
+    r.cap_limit = np.zeros((n, len(s.caps)))
+    for ci, cap in enumerate(s.caps.values()):
+        cols = (
+            [cats.index(c) for c in cap.categories]
+            if cap.categories
+            else [j for j, a in enumerate(s.adjustments.values()) if a.kind == cap.kind]
+        )
+        if not cols:
+            continue
+        got = capped[:, cols].sum(axis=1)
+        limit = cap.at_most.resolve(r.base)
+        over = got > limit + 1e-12
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(over, limit / got, 1.0)
+        capped[:, cols] *= scale[:, None]
+        r.cap_applied[:, ci] = over
+        r.cap_limit[:, ci] = limit
+    r.adjustment = capped
+    kinds = np.array([a.kind == "bonus" for a in s.adjustments.values()], dtype=bool)
+    r.bonus_raw = capped[:, kinds].sum(axis=1) if k else np.zeros(n)
+    veto_deduct = np.zeros(n)
+    if len(d.flags) and "item#" in d.flags.columns:
+        per_item = np.array([v.deduct for v in s.vetoes.values()] + [0.0])
+        item = d.flags.columns["item#"]
+        veto_deduct = np.bincount(
+            d.flags.person, weights=per_item[np.where(item >= 0, item, -1)], minlength=n
+        )
+    r.veto_deduct = veto_deduct
+    kpi = r.kpi_multiple_points
+    r.deduction = (capped[:, ~kinds].sum(axis=1) if k else np.zeros(n)) + veto_deduct + np.maximum(-kpi, 0)
+    r.kpi_bonus = np.maximum(kpi, 0)
+
+
+def _coefficients(r: Result, problems: ProblemList) -> None:
+    """Static and dynamic coefficients (by-grade ones are applied in the pool, after grading)."""
+    s, d = r.scheme, r.data
+    n = len(d.people)
+    r.coefficient_names = list(s.coefficients)
+    r.coefficients = np.ones((n, len(s.coefficients)))
+    values: dict[str, np.ndarray | float] = {k: np.nan_to_num(v) for k, v in d.people.numbers.items()}
+    values.update({"base": r.base})
+    for name in coefficient_order(s):
+        c = s.coefficients[name]
+        j = r.coefficient_names.index(name)
+        if c.kind == "static":
+            col = d.people.attributes[c.attribute or ""]
+            v = col.lookup(c.levels or {}, default=c.default)
+        elif c.kind == "dynamic":
+            try:
+                v = np.broadcast_to(evaluate(c.formula or "1", values), (n,)).copy()
+            except FormulaError as exc:
+                problems.add(
+                    f"coefficients.{name}.formula",
+                    "names that are period measures or coefficients",
+                    str(exc),
+                    file="scheme",
+                )
+                continue
+            v = np.where(np.isfinite(v), v, c.default)
+        else:
+            continue
+        if c.clip is not None:
+            v = np.clip(v, c.clip[0], c.clip[1])
+        r.coefficients[:, j] = v
+        values[name] = v
+    applies = np.array([c.applies_to for c in s.coefficients.values()])
+    kinds = np.array([c.kind for c in s.coefficients.values()])
+    r.total_coef = r.coefficients[:, applies == "total"].prod(axis=1) if len(applies) else np.ones(n)
+    r.bonus_coef = r.coefficients[:, applies == "bonus"].prod(axis=1) if len(applies) else np.ones(n)
+    static_pool = (applies == "pool") & (kinds != "by_grade") if len(applies) else np.zeros(0, dtype=bool)
+    r.pool_coef = r.coefficients[:, static_pool].prod(axis=1) if len(applies) else np.ones(n)
+
+
+def _total(r: Result) -> None:
+    r.bonus = r.bonus_raw * r.bonus_coef + r.kpi_bonus
+    r.total_raw = (r.base + r.bonus - r.deduction) * r.total_coef
+    r.total = round_half_up(r.total_raw, 2)
+
+
+# --- 7. rank ----------------------------------------------------------------------------------------
+
+
+def _sort_keys(r: Result) -> list[np.ndarray]:
+    """np.lexsort keys for the tie-break order (last key is primary), person id always last resort."""
+    d = r.data
+    keys: list[np.ndarray] = []
+    for item in r.scheme.grading.tie_break:
+        name, direction = item.split()
+        if name == "total":
+            v = r.total
+        elif name == "base":
+            v = round_half_up(r.base, 2)
+        elif name == "bonus":
+            v = round_half_up(r.bonus, 2)
+        elif name == "deduction":
+            v = round_half_up(r.deduction, 2)
+        elif name in ("person", "staff_no"):
+            v = r.id_order.astype(np.float64)
+        elif name in r.component_names:
+            v = round_half_up(r.components[:, r.component_names.index(name)], 2)
+        else:
+            col = d.people.attributes.get(name)
+            v = np.zeros(len(d.people)) if col is None else _name_order(col)
+        keys.append(-v if direction == "desc" else v)
+    keys.append(r.id_order.astype(np.float64))
+    return keys[::-1]
+
+
+def _name_order(col: Codes) -> np.ndarray:
+    rank = np.argsort(np.argsort(np.array(col.names, dtype=object), kind="stable"))
+    return np.where(col.codes >= 0, np.append(rank, 0)[col.codes], -1).astype(np.float64)
+
+
+def _rank(r: Result) -> None:
+    d = r.data
+    n = len(d.people)
+    ids = np.asarray(d.people.ids).astype(str)
+    r.id_order = np.empty(n, dtype=np.int64)
+    r.id_order[np.argsort(ids, kind="stable")] = np.arange(n)
+    keys = _sort_keys(r)
+    r.tie_keys = keys
+    order = np.lexsort(keys + [r.track])
+    r.rank = _positions(order, r.track, len(r.track_names))
+    r.track_size = np.bincount(r.track, minlength=len(r.track_names))[r.track]
+    _quota_groups(r)
+    r.group_order = np.lexsort(keys + [r.group])
+    r.group_rank = _positions(r.group_order, r.group, len(r.group_names))
+    r.group_size = np.bincount(r.group, minlength=len(r.group_names))[r.group]
+
+
+def _positions(order: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """1-based position within the group of each person, given an order sorted by group."""
+    n = len(order)
+    sizes = np.bincount(group, minlength=n_groups)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    pos = np.empty(n, dtype=np.int64)
+    pos[order] = np.arange(n) - starts[group[order]] + 1
+    return pos
+
+
+def _quota_groups(r: Result) -> None:
+    """Group key = the ``quota_groups.by`` attributes; small groups merged into one pool per track (when
+    grouping by track) or overall."""
+    q = r.scheme.grading.quota_groups
+    d = r.data
+    n = len(d.people)
+    cols: list[np.ndarray] = []
+    labels: list[list[str]] = []
+    for key in q.by:
+        if key == "track":
+            cols.append(r.track)
+            labels.append(r.track_names)
+        else:
+            col = d.people.attributes.get(key)
+            if col is None:
+                raise DataError(
+                    [
+                        _problem(
+                            d,
+                            "people",
+                            f"column {key}",
+                            "the attribute grading.quota_groups.by names",
+                            "no such column",
+                        )
+                    ]
+                )
+            cols.append(col.codes.astype(np.int64) + 1)
+            labels.append(["", *col.names])
+    if not cols:
+        cols, labels = [np.zeros(n, dtype=np.int64)], [["全体"]]
+    stacked = np.stack(cols, axis=1)
+    uniq, group = np.unique(stacked, axis=0, return_inverse=True)
+    group = group.reshape(-1)
+    names = ["·".join(lab[v] for lab, v in zip(labels, row, strict=True) if lab[v]) or "全体" for row in uniq]
+    if q.merge_below:
+        sizes = np.bincount(group, minlength=len(uniq))
+        small = sizes < q.merge_below
+        if small.sum() > 1:
+            track_pos = q.by.index("track") if "track" in q.by else None
+            pool_key = uniq[:, track_pos] if track_pos is not None else np.zeros(len(uniq), dtype=np.int64)
+            new_names = [nm for nm, sm in zip(names, small, strict=True) if not sm]
+            remap = np.full(len(uniq), -1, dtype=np.int64)
+            remap[~small] = np.arange((~small).sum())
+            for key in np.unique(pool_key[small]):
+                members = small & (pool_key == key)
+                if members.sum() < 2:
+                    remap[members] = len(new_names)
+                    new_names.append(names[int(np.flatnonzero(members)[0])])
+                    continue
+                remap[members] = len(new_names)
+                prefix = r.track_names[int(key)] + "·" if track_pos is not None else ""
+                new_names.append(prefix + q.merged_name)
+            group, names = remap[group], new_names
+    r.group = group
+    r.group_names = names
+
+
+def _problem(d: PeriodData, table: str, path: str, expected: str, found: str):  # noqa: ANN202
+    from kaohe.engine.errors import Problem
+
+    return Problem(d.source(table), path, expected, found)
+
+
+# --- 8–9. eligibility and grade ---------------------------------------------------------------------
+
+
+def _eligibility(r: Result) -> None:
+    """Which eligibility rules and vetoes hit each person (a boolean column per rule), and what they
+    allow: no grade, a best allowed grade, or a fixed grade."""
+    s, d = r.scheme, r.data
+    n = len(d.people)
+    people = d.people
+    grades = s.grading.grades
+    rules: list[tuple[str, str, str, str | None]] = []  # (rule path, effect, grade, reason)
+    hits: list[np.ndarray] = []
+    for name, rule in s.eligibility.items():
+        w = rule.when
+        num = people.numbers
+        if w.probation is not None:
+            hit = (np.nan_to_num(num["probation"]) > 0) == w.probation
+        elif w.months_in_unit_below is not None:
+            hit = np.nan_to_num(num["months_in_unit"], nan=np.inf) < w.months_in_unit_below
+        elif w.leave_share_above is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.nan_to_num(num["leave_days"]) / num["working_days"]
+            hit = np.nan_to_num(share) > w.leave_share_above
+        elif w.sanction_at_least is not None:
+            levels = list(s.sanction_levels)
+            impact = people.attributes["sanction"].lookup(s.sanction_levels, default=np.nan)
+            heavy = people.attributes["sanction"].lookup({lv: i for i, lv in enumerate(levels)}, default=-1)
+            ago = np.nan_to_num(num["sanction_months_ago"], nan=np.inf)
+            hit = (heavy >= levels.index(w.sanction_at_least)) & (ago < impact)
+        elif w.lacks_grade is not None:
+            hit = ~_has_grade_in_last(r, w.lacks_grade.grades, w.lacks_grade.in_last)
+        elif w.attribute is not None:
+            hit = np.ones(n, dtype=bool)
+            for attr, values in w.attribute.items():
+                hit &= people.attributes[attr].isin(values)
+        else:
+            hit = np.zeros(n, dtype=bool)
+        rules.append((f"eligibility.{name}", rule.effect, rule.grade or "", rule.reason or name))
+        hits.append(hit)
+    flagged = np.zeros((n, len(s.vetoes)), dtype=bool)
+    if len(d.flags) and "item#" in d.flags.columns:
+        item = d.flags.columns["item#"]
+        ok = item >= 0
+        flagged[d.flags.person[ok], item[ok]] = True
+    for j, (name, veto) in enumerate(s.vetoes.items()):
+        rules.append((f"vetoes.{name}", veto.effect, veto.grade or "", name))
+        hits.append(flagged[:, j])
+    r.rule_hits = np.stack(hits, axis=1) if hits else np.zeros((n, 0), dtype=bool)
+    r.rules = rules
+    g_last = len(grades) - 1
+    cap = np.zeros(n, dtype=np.int64)
+    fixed = np.full(n, -1, dtype=np.int64)
+    no_grade = np.zeros(n, dtype=bool)
+    for (_path, effect, grade, _reason), hit in zip(rules, hits, strict=True):
+        gi = grades.index(grade) if grade else g_last
+        if effect == "no_grade":
+            no_grade |= hit
+        elif effect == "grade_at_most":
+            cap = np.where(hit, np.maximum(cap, gi), cap)
+        elif effect == "fixed_grade":
+            fixed = np.where(hit, np.maximum(fixed, gi), fixed)  # several fixed grades: the worst applies
+    r.elig_cap = cap
+    r.fixed = fixed
+    r.no_grade = no_grade
+
+
+def _has_grade_in_last(r: Result, grades: list[str], k: int) -> np.ndarray:
+    hist = r.history_grades()
+    want = [r.scheme.grading.grades.index(g) for g in grades]
+    return np.isin(hist[:, :k], want).any(axis=1)
+
+
+def _grade(r: Result) -> None:
+    s = r.scheme
+    g = s.grading
+    grades = g.grades
+    n = len(r.total)
+    n_g = len(grades)
+    thr = np.array([(g.thresholds or {}).get(x, -np.inf) for x in grades])
+    reach = r.total[:, None] >= thr[None, :] - 1e-9
+    abs_idx = np.where(reach.any(axis=1), reach.argmax(axis=1), n_g - 1)
+    r.threshold_grade = abs_idx
+    best = np.maximum(abs_idx, r.elig_cap)
+    graded = ~r.no_grade
+    n_groups = len(r.group_names)
+    sizes = np.bincount(r.group[graded], minlength=n_groups).astype(np.float64)
+    ceilings = np.full((n_groups, n_g), np.inf)
+    floors = np.zeros((n_groups, n_g))
+    first_member = np.full(n_groups, -1, dtype=np.int64)
+    first_member[r.group[r.group_order[::-1]]] = r.group_order[::-1]
+    for gname, rule in (g.quotas or {}).items():
+        j = grades.index(gname)
+        if rule.by_unit_grade is not None:
+            unit_grade = r.data.people.attributes.get("unit_grade")
+            share = (
+                unit_grade.lookup(rule.by_unit_grade, default=0.0)[first_member]
+                if unit_grade is not None
+                else np.zeros(n_groups)
+            )
+            ceilings[:, j] = round_count(share * sizes, rule.rounding)
+        elif rule.at_most is not None:
+            ceilings[:, j] = quota_counts(
+                np.asarray(rule.at_most.value), rule.at_most.is_share, sizes, rule.rounding
+            )
+        if np.isfinite(ceilings[:, j]).any():
+            ceilings[:, j] = np.minimum(np.maximum(ceilings[:, j], np.minimum(rule.minimum, sizes)), sizes)
+            if rule.overall_at_most is not None:
+                total = float(round_count(np.asarray(rule.overall_at_most * sizes.sum()), rule.rounding))
+                ceilings[:, j] = cap_overall(ceilings[:, j], total, np.arange(n_groups))
+        if rule.at_least is not None:
+            f = quota_counts(np.asarray(rule.at_least.value), rule.at_least.is_share, sizes, rule.rounding)
+            floors[:, j] = np.where(sizes >= g.quota_groups.floors_min_size, f, 0)
+    res = assign_grades(r.group_order, r.group, n_groups, best, r.fixed, graded, ceilings, floors)
+    r.grade = res.grade
+    r.decided_by = res.decided_by
+    r.place = res.place
+    r.ceilings = res.ceilings
+    r.floors = res.floors
+    r.graded_size = res.graded_size
+    r.best_allowed = best
+    assert len(r.grade) == n
+
+
+# --- 10–12. tail, consequences, pool ----------------------------------------------------------------
+
+
+def _tail(r: Result) -> None:
+    """Bottom N or share of the track, this period and the K−1 periods before it."""
+    s = r.scheme
+    n = len(r.total)
+    r.tail_names = list(s.tail_rules)
+    r.tail_hits = np.zeros((n, len(s.tail_rules)), dtype=bool)
+    if not s.tail_rules:
+        return
+    prev_rank, prev_size = r.history_ranks()
+    for j, rule in enumerate(s.tail_rules.values()):
+        in_tracks = (
+            np.ones(n, dtype=bool)
+            if not rule.tracks
+            else np.isin(r.track, [r.track_names.index(t) for t in rule.tracks])
+        )
+
+        def bottom(rank: np.ndarray, size: np.ndarray, rule=rule) -> np.ndarray:
+            k = (
+                round_count(rule.bottom.value * size, rule.rounding)
+                if rule.bottom.is_share
+                else rule.bottom.value
+            )
+            return (rank > size - k) & (rank > 0)
+
+        hit = in_tracks & bottom(r.rank.astype(np.float64), r.track_size.astype(np.float64))
+        for p in range(rule.consecutive - 1):
+            if p >= prev_rank.shape[1]:
+                hit &= False
+                break
+            hit &= bottom(prev_rank[:, p], prev_size[:, p])
+        r.tail_hits[:, j] = hit
+
+
+def _consequences(r: Result) -> None:
+    s = r.scheme
+    n = len(r.total)
+    grades = s.grading.grades
+    pay = s.consequences.pay_factor or {}
+    table = np.array([pay.get(g, 0.0) for g in grades] + [0.0])
+    r.pay_factor = table[np.where(r.grade >= 0, r.grade, len(grades))]
+    outcomes = s.consequences.outcomes or {}
+    r.outcome_names = list(outcomes)
+    r.outcome_hits = np.zeros((n, len(outcomes)), dtype=bool)
+    if not outcomes:
+        return
+    hist = np.concatenate([r.grade[:, None], r.history_grades()], axis=1)
+    for j, out in enumerate(outcomes.values()):
+        want = np.isin(hist, [grades.index(g) for g in out.grades])
+        if out.consecutive is not None:
+            k = out.consecutive
+            hit = want[:, :k].all(axis=1) if hist.shape[1] >= k else np.zeros(n, dtype=bool)
+        else:
+            w = out.within or hist.shape[1]
+            hit = want[:, :w].sum(axis=1) >= (out.cumulative or 0)
+        r.outcome_hits[:, j] = hit
+
+
+def _pool(r: Result) -> None:
+    """Incentive pool in integer fen shared by weight = pool coefficients × grade coefficient (× total)."""
+    s = r.scheme
+    n = len(r.total)
+    r.pool_fen = np.zeros(n, dtype=np.int64)
+    r.pool_weight = np.zeros(n)
+    if s.pool is None:
+        return
+    amount = r.data.pool_amount if r.data.pool_amount is not None else s.pool.amount
+    if amount is None:
+        return
+    fen = int(round_half_up(np.asarray(amount * 100.0), 0))
+    grades = s.grading.grades
+    weight = r.pool_coef.copy()
+    by_grade = [c for c in s.coefficients.values() if c.kind == "by_grade"]
+    tables = [c.levels or {} for c in by_grade]
+    if s.pool.grade_coefficients:
+        tables.append(s.pool.grade_coefficients)
+    for table in tables:
+        per = np.array([table.get(g, 0.0) for g in grades] + [0.0])
+        weight *= per[np.where(r.grade >= 0, r.grade, len(grades))]
+    if s.pool.basis == "total":
+        weight *= np.maximum(r.total, 0)
+    weight = np.where(r.grade >= 0, weight, 0.0)
+    if s.pool.tracks:
+        weight = np.where(np.isin(r.track, [r.track_names.index(t) for t in s.pool.tracks]), weight, 0.0)
+    r.pool_weight = weight
+    r.pool_total_fen = fen
+    r.pool_fen = largest_remainder(weight, fen, r.id_order)

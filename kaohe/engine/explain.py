@@ -1,0 +1,397 @@
+"""A person's derivation, assembled on demand from the bulk run's columns.
+
+Each :class:`Step` names the scheme rule that produced it (its path in the scheme) and carries the
+numbers; :func:`render` turns steps into Chinese (default) or English text. Leaf scores are recomputed
+for the one person from the period data, which costs microseconds and spares the bulk run from keeping
+a people × leaves matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from kaohe.engine.grading import BY_CEILING, BY_DEFAULT, BY_FIXED, BY_FLOOR, NO_GRADE
+from kaohe.engine.result import Result
+
+
+@dataclass
+class Step:
+    key: str  # template name
+    rule: str  # path in the scheme
+    args: dict[str, Any] = field(default_factory=dict)
+    depth: int = 0
+
+
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "person": ("{name}（{person}）{period}考核结果推导", "Derivation for {name} ({person}) {period}"),
+    "track_condition": ("归入赛道「{track}」：符合条件 {cond}", "Track “{track}”: matches {cond}"),
+    "track_explicit": ("归入赛道「{track}」：数据中指定", "Track “{track}”: given in the data"),
+    "component": (
+        "{component}：{score} 分（占总分 {share}）",
+        "{component}: {score} points ({share} of the total)",
+    ),
+    "leaf": (
+        "{path}：{source} {raw} → 折合 {leaf100} 分 × 权重 {factor} = {value}",
+        "{path}: {source} {raw} → {leaf100} on 100 × weight {factor} = {value}",
+    ),
+    "ballot_group": (
+        "{group}：{ballots} 票，平均 {mean} 分，权重 {weight}{note}",
+        "{group}: {ballots} ballots, mean {mean}, weight {weight}{note}",
+    ),
+    "ballot_missing": ("（不足 {min} 票，无有效结果{how}）", " (fewer than {min} ballots: no result{how})"),
+    "base": ("基础分 = Σ 组成部分得分 × 占比 = {base}", "Base = Σ component score × share = {base}"),
+    "aggregation": ("{part}：{value} × {share}", "{part}: {value} × {share}"),
+    "aggregated": ("跨周期汇总后基础分 = {base}", "Base after aggregation over periods = {base}"),
+    "adjustment": (
+        "{category}（{kind}）：申报/记录 {raw} 分，计入 {capped} 分",
+        "{category} ({kind}): {raw} claimed/recorded, {capped} counted",
+    ),
+    "cap": ("封顶「{cap}」：上限 {limit} 分，已按比例压减", "Cap “{cap}”: limit {limit}, scaled down"),
+    "veto_deduct": ("否决/负面清单扣分：{value} 分", "Veto / negative-list deduction: {value}"),
+    "kpi_multiple": ("KPI 倍数加减分：{value} 分", "KPI multiple bonus/deduction: {value}"),
+    "coefficient": (
+        "系数「{coef}」= {value}（作用于{target}）",
+        "Coefficient “{coef}” = {value} (applies to {target})",
+    ),
+    "total": (
+        "总分 = （{base} + 加分 {bonus} − 减分 {deduction}）× 系数 {coef} = {raw}，四舍五入保留两位 = {total}",
+        "Total = ({base} + bonus {bonus} − deduction {deduction}) × coefficient {coef} = {raw}, rounded half-up = {total}",
+    ),
+    "rank": (
+        "赛道内排名：第 {rank} 名 / 共 {size} 人（同分按 {tie} 排序）",
+        "Rank in track: {rank} of {size} (ties broken by {tie})",
+    ),
+    "group": (
+        "名额分组「{group}」：组内第 {rank} 名，参评 {graded} 人",
+        "Quota group “{group}”: rank {rank}, {graded} graded",
+    ),
+    "quota": ("{grade}：{limit}", "{grade}: {limit}"),
+    "eligibility": ("适用规则「{reason}」：{effect}", "Rule “{reason}” applies: {effect}"),
+    "threshold": ("按分数线可得等次：{grade}", "Grade reached by thresholds: {grade}"),
+    "best_allowed": ("最高可得等次：{grade}", "Best grade allowed: {grade}"),
+    "grade_ceiling": (
+        "确定为「{grade}」：名额内第 {place} 位（名额 {limit}）",
+        "Grade “{grade}”: place {place} within the quota of {limit}",
+    ),
+    "grade_default": ("确定为「{grade}」{passed}", "Grade “{grade}”{passed}"),
+    "passed": (
+        "（更高等次名额已由排名在前者占用或不可得）",
+        " (higher grades' places taken by higher ranks or not allowed)",
+    ),
+    "grade_floor": (
+        "确定为「{grade}」：本组须至少 {limit} 人为该等次或以下，按排名自下而上确定",
+        "Grade “{grade}”: the group needs at least {limit} at this grade or below, filled from the bottom",
+    ),
+    "grade_fixed": ("确定为「{grade}」：由规则直接确定", "Grade “{grade}”: fixed by a rule"),
+    "no_grade": ("不定等次", "No grade"),
+    "tail": ("末位规则「{name}」：{action}", "Tail rule “{name}”: {action}"),
+    "pay": ("绩效工资浮动：{value}", "Performance pay factor: {value}"),
+    "outcome": ("结果运用「{name}」", "Outcome “{name}”"),
+    "pool": (
+        "激励资金：权重 {weight}，分得 {amount} 元（总额 {total} 元，最大余额法分配到分）",
+        "Incentive pool: weight {weight}, amount {amount} yuan (pool {total} yuan, largest remainder to the fen)",
+    ),
+}
+
+EFFECTS = {
+    "no_grade": ("不定等次", "no grade"),
+    "grade_at_most": ("等次最高为「{grade}」", "grade at most “{grade}”"),
+    "fixed_grade": ("等次定为「{grade}」", "grade fixed at “{grade}”"),
+    "deduct": ("扣分", "deduction"),
+}
+SOURCES = {
+    "assessor": ("评分", "score"),
+    "kpi": ("完成率", "completion"),
+    "worklog": ("纪实率", "log rate"),
+    "task": ("任务完成率", "task completion"),
+    "personal": ("个性指标", "personal indicators"),
+}
+TARGETS = {
+    "total": ("总分", "the total"),
+    "bonus": ("加分", "bonus points"),
+    "pool": ("激励资金份额", "pool share"),
+}
+
+
+def _f(x: float, nd: int = 2) -> str:
+    return f"{float(x):.{nd}f}".rstrip("0").rstrip(".") if nd else f"{float(x):.0f}"
+
+
+def _pct(x: float) -> str:
+    return f"{float(x) * 100:g}%"
+
+
+def derivation(r: Result, i: int) -> list[Step]:
+    """Every step from inputs to consequences for person ``i``, each citing its rule."""
+    s, d = r.scheme, r.data
+    steps: list[Step] = []
+    name = str(d.people.names[i]) if d.people.names is not None else str(d.people.ids[i])
+    steps.append(Step("person", "scheme", {"name": name, "person": d.people.ids[i], "period": d.period}))
+    track = r.track_names[r.track[i]]
+    if r.track_explicit[i]:
+        steps.append(Step("track_explicit", f"tracks.{track}", {"track": track}))
+    else:
+        cond = s.tracks[track]
+        steps.append(
+            Step(
+                "track_condition",
+                f"tracks.{track}",
+                {"track": track, "cond": ", ".join(f"{k}={'/'.join(v)}" for k, v in cond.items()) or "*"},
+            )
+        )
+    _components_steps(r, i, steps)
+    steps.append(Step("base", "components", {"base": _f(r.base_current[i])}))
+    if s.aggregation is not None:
+        for pname, part in s.aggregation.parts.items():
+            steps.append(
+                Step(
+                    "aggregation",
+                    f"aggregation.parts.{pname}",
+                    {"part": pname, "value": _f(r.aggregation_parts[pname][i]), "share": _pct(part.share)},
+                    1,
+                )
+            )
+        steps.append(Step("aggregated", "aggregation", {"base": _f(r.base[i])}))
+    _adjustment_steps(r, i, steps)
+    for j, cname in enumerate(r.coefficient_names):
+        c = s.coefficients[cname]
+        if c.kind == "by_grade":
+            continue
+        steps.append(
+            Step(
+                "coefficient",
+                f"coefficients.{cname}",
+                {"coef": cname, "value": _f(r.coefficients[i, j], 4), "target": c.applies_to},
+            )
+        )
+    steps.append(
+        Step(
+            "total",
+            "components",
+            {
+                "base": _f(r.base[i]),
+                "bonus": _f(r.bonus[i]),
+                "deduction": _f(r.deduction[i]),
+                "coef": _f(r.total_coef[i], 4),
+                "raw": _f(r.total_raw[i], 4),
+                "total": _f(r.total[i]),
+            },
+        )
+    )
+    steps.append(
+        Step(
+            "rank",
+            "grading.tie_break",
+            {"rank": int(r.rank[i]), "size": int(r.track_size[i]), "tie": ", ".join(s.grading.tie_break)},
+        )
+    )
+    _grade_steps(r, i, steps)
+    for j, tname in enumerate(r.tail_names):
+        if r.tail_hits[i, j]:
+            steps.append(
+                Step("tail", f"tail_rules.{tname}", {"name": tname, "action": s.tail_rules[tname].action})
+            )
+    if s.consequences.pay_factor and r.grade[i] >= 0:
+        steps.append(Step("pay", "consequences.pay_factor", {"value": f"{r.pay_factor[i] * 100:+g}%"}))
+    for j, oname in enumerate(r.outcome_names):
+        if r.outcome_hits[i, j]:
+            steps.append(Step("outcome", f"consequences.outcomes.{oname}", {"name": oname}))
+    if s.pool is not None and getattr(r, "pool_total_fen", None) is not None:
+        steps.append(
+            Step(
+                "pool",
+                "pool",
+                {
+                    "weight": _f(r.pool_weight[i], 4),
+                    "amount": f"{r.pool_fen[i] / 100:.2f}",
+                    "total": f"{r.pool_total_fen / 100:.2f}",
+                },
+            )
+        )
+    return steps
+
+
+def _components_steps(r: Result, i: int, steps: list[Step]) -> None:
+    from kaohe.engine.compute import ballot_group_scores, leaf_score
+
+    s, d = r.scheme, r.data
+    rows = np.array([i])
+    for c, (cname, comp) in enumerate(s.components.items()):
+        steps.append(
+            Step(
+                "component",
+                f"components.{cname}",
+                {"component": cname, "score": _f(r.components[i, c]), "share": _pct(comp.share)},
+            )
+        )
+        if comp.ballot is not None:
+            b = comp.ballot
+            mean, ballots = ballot_group_scores(r, cname)
+            for g, (gname, w) in enumerate(b.rater_groups.items()):
+                valid = ballots[i, g] >= b.min_ballots
+                note = "" if valid else ("missing", b.min_ballots, b.when_group_missing)
+                steps.append(
+                    Step(
+                        "ballot_group",
+                        f"components.{cname}.ballot.rater_groups.{gname}",
+                        {
+                            "group": gname,
+                            "ballots": _f(ballots[i, g]),
+                            "mean": _f(mean[i, g]),
+                            "weight": _pct(w),
+                            "note": note,
+                        },
+                        1,
+                    )
+                )
+            continue
+        for track_ids, lvs in r.leaves[cname]:
+            if track_ids is not None and r.track[i] not in track_ids:
+                continue
+            for leaf in lvs:
+                v100 = float(leaf_score(r, leaf, rows)[0])
+                raw: Any = v100
+                if leaf.node.source == "assessor" and leaf.key in d.scores:
+                    raw = d.scores[leaf.key][i]
+                    raw = "—" if np.isnan(raw) else _f(raw)
+                elif leaf.node.source == "assessor":
+                    raw = "—"
+                else:
+                    raw = _f(v100 / 100, 4)
+                steps.append(
+                    Step(
+                        "leaf",
+                        leaf.rule,
+                        {
+                            "path": "/".join(leaf.names),
+                            "source": leaf.node.source,
+                            "raw": raw,
+                            "leaf100": _f(v100),
+                            "factor": _f(leaf.factor, 4),
+                            "value": _f(leaf.factor * v100),
+                        },
+                        1,
+                    )
+                )
+
+
+def _adjustment_steps(r: Result, i: int, steps: list[Step]) -> None:
+    s = r.scheme
+    for j, cat in enumerate(r.adjustment_names):
+        if r.adjustment_raw[i, j] == 0:
+            continue
+        adj = s.adjustments[cat]
+        steps.append(
+            Step(
+                "adjustment",
+                f"adjustments.{cat}",
+                {
+                    "category": cat,
+                    "kind": adj.kind,
+                    "raw": _f(r.adjustment_raw[i, j]),
+                    "capped": _f(r.adjustment[i, j]),
+                },
+            )
+        )
+    for j, cname in enumerate(s.caps):
+        if r.cap_applied[i, j]:
+            steps.append(Step("cap", f"caps.{cname}", {"cap": cname, "limit": _f(r.cap_limit[i, j])}, 1))
+    if r.veto_deduct[i]:
+        steps.append(Step("veto_deduct", "vetoes", {"value": _f(r.veto_deduct[i])}))
+    if r.kpi_multiple_points[i]:
+        steps.append(Step("kpi_multiple", "components", {"value": _f(r.kpi_multiple_points[i])}))
+
+
+def _grade_steps(r: Result, i: int, steps: list[Step]) -> None:
+    s = r.scheme
+    grades = s.grading.grades
+    gi = r.group[i]
+    steps.append(
+        Step(
+            "group",
+            "grading.quota_groups",
+            {"group": r.group_names[gi], "rank": int(r.group_rank[i]), "graded": int(r.graded_size[gi])},
+        )
+    )
+    for gname in s.grading.quotas or {}:
+        j = grades.index(gname)
+        parts = []
+        if np.isfinite(r.ceilings[gi, j]):
+            parts.append(("ceiling", int(r.ceilings[gi, j])))
+        if r.floors[gi, j]:
+            parts.append(("floor", int(r.floors[gi, j])))
+        if parts:
+            steps.append(Step("quota", f"grading.quotas.{gname}", {"grade": gname, "limit": parts}, 1))
+    for k, (path, effect, grade, reason) in enumerate(r.rules):
+        if r.rule_hits[i, k]:
+            steps.append(Step("eligibility", path, {"reason": reason, "effect": (effect, grade)}))
+    if s.grading.thresholds:
+        steps.append(Step("threshold", "grading.thresholds", {"grade": grades[r.threshold_grade[i]]}))
+    how = int(r.decided_by[i])
+    g = int(r.grade[i])
+    if how == NO_GRADE:
+        steps.append(Step("no_grade", "eligibility"))
+        return
+    if r.best_allowed[i] > 0 and how != BY_FIXED:
+        steps.append(Step("best_allowed", "eligibility", {"grade": grades[r.best_allowed[i]]}))
+    if how == BY_CEILING:
+        steps.append(
+            Step(
+                "grade_ceiling",
+                f"grading.quotas.{grades[g]}",
+                {"grade": grades[g], "place": int(r.place[i]), "limit": int(r.ceilings[gi, g])},
+            )
+        )
+    elif how == BY_FLOOR:
+        steps.append(
+            Step(
+                "grade_floor",
+                f"grading.quotas.{grades[g]}",
+                {"grade": grades[g], "limit": int(r.floors[gi, g])},
+            )
+        )
+    elif how == BY_FIXED:
+        steps.append(Step("grade_fixed", "vetoes", {"grade": grades[g]}))
+    elif how == BY_DEFAULT:
+        steps.append(Step("grade_default", "grading.grades", {"grade": grades[g], "passed": g > 0}))
+
+
+def render(steps: list[Step], lang: str = "zh") -> str:
+    """Steps as text, one per line, each ending with the rule it cites."""
+    k = 1 if lang == "en" else 0
+    lines = []
+    for st in steps:
+        args = dict(st.args)
+        if "note" in args:
+            note = args["note"]
+            if note:
+                _tag, mn, how = note
+                how_text = (
+                    ("，权重按其余组重新归一" if how == "renormalise" else "，按 0 分计")
+                    if k == 0
+                    else (
+                        ", weights renormalised over the others"
+                        if how == "renormalise"
+                        else ", counts as zero"
+                    )
+                )
+                args["note"] = TEMPLATES["ballot_missing"][k].format(min=mn, how=how_text)
+        if "effect" in args:
+            effect, grade = args["effect"]
+            args["effect"] = EFFECTS[effect][k].format(grade=grade)
+        if "source" in args:
+            args["source"] = SOURCES[args["source"]][k]
+        if "target" in args:
+            args["target"] = TARGETS[args["target"]][k]
+        if "passed" in args:
+            args["passed"] = TEMPLATES["passed"][k] if args["passed"] else ""
+        if st.key == "quota":
+            words = {"ceiling": ("至多 {} 人", "at most {}"), "floor": ("至少 {} 人", "at least {}")}
+            args["limit"] = ("，" if k == 0 else ", ").join(words[w][k].format(v) for w, v in args["limit"])
+        text = TEMPLATES[st.key][k].format(**args)
+        cite = "" if st.key == "person" else (f"  〔{st.rule}〕" if k == 0 else f"  [{st.rule}]")
+        lines.append("  " * st.depth + ("" if st.key == "person" else "· ") + text + cite)
+    return "\n".join(lines)

@@ -1,0 +1,664 @@
+"""The scheme (考核方案): a unit's appraisal rules for one year, as data.
+
+A scheme is written in YAML with English structural keys and Chinese names for everything the office
+defines (tracks, components, indicators, grades, rules). Shares are written as percentages ("20%").
+Every rule is a named mapping entry, so an explanation can cite it by its path in the scheme, e.g.
+``components.工作实绩.indicators.党的建设``. See docs/schemes.md for the full format.
+
+This module parses text (no file I/O: the caller reads the file) into frozen pydantic models and then
+checks what the models alone cannot: shares adding up, points adding up, references to tracks, grades,
+components and categories that exist, tree depth, formulas that parse.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from kaohe.engine.errors import ProblemList, SchemeError
+from kaohe.engine.formula import FormulaError, formula_names, parse_formula
+
+ATTRIBUTES_BUILTIN = ("identity", "staffing", "post_type", "post_level", "unit", "unit_kind")
+PERIODS = ("month", "quarter", "half", "year")
+MAX_DEPTH = 3
+_TOL = 1e-6
+
+
+# --- value types -----------------------------------------------------------------------------------
+
+
+def parse_share(value: Any) -> float:
+    """ "20%" → 0.2. Shares must carry the percent sign: a bare 20 or 0.2 is ambiguous to an office."""
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*", value)
+        if m:
+            return float(m.group(1)) / 100.0
+    raise ValueError(f'a percentage such as "20%", found {value!r}')
+
+
+def parse_limit(value: Any) -> dict[str, Any]:
+    """A limit is either points/count (a number) or a share (a percentage string)."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f'a number or a percentage such as "20%", found {value!r}')
+    if isinstance(value, int | float):
+        return {"value": float(value), "is_share": False}
+    if isinstance(value, str):
+        text = value.strip()
+        for suffix in ("points", "分", "人", "名"):
+            if text.endswith(suffix):
+                text = text[: -len(suffix)].strip()
+        try:
+            return {"value": float(text), "is_share": False}
+        except ValueError:
+            return {"value": parse_share(text), "is_share": True}
+    raise ValueError(f'a number or a percentage such as "20%", found {value!r}')
+
+
+Share = Annotated[float, BeforeValidator(parse_share)]
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str | int | float) and not isinstance(value, bool) else value
+
+
+StrList = Annotated[list[str], BeforeValidator(_one_or_many)]
+
+
+class Model(BaseModel):
+    """Base of scheme models: unknown keys are errors (they are usually typos) and models are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Limit(Model):
+    """A count/points value or a share ("20%")."""
+
+    value: float
+    is_share: bool
+
+    def resolve(self, base: Any) -> Any:
+        """Points or count as written, or the share of ``base`` (a count of people or a base score)."""
+        return self.value * base if self.is_share else self.value + 0 * base
+
+    def __str__(self) -> str:
+        return f"{self.value * 100:g}%" if self.is_share else f"{self.value:g}"
+
+
+LimitValue = Annotated[Limit, BeforeValidator(parse_limit)]
+
+
+# --- indicators and components ----------------------------------------------------------------------
+
+
+class KpiSpec(Model):
+    """Completion rate of an economic KPI: a weighted sum of actual ÷ target over its measures
+    (seed 001: total × 80% + growth × 20%), optionally capped, and multiplied bonus or deduction
+    (3–10 × the indicator's points) for outstanding or damaging results."""
+
+    measures: dict[str, Share]
+    cap: Share | None = None  # e.g. "100%": no credit above the target
+    multiplied: tuple[float, float] | None = None  # allowed range of the multiple, e.g. [3, 10]
+
+
+class WorklogSpec(Model):
+    """Score from daily work-log statistics: fill rate or review rate against working days."""
+
+    measure: Literal["fill_rate", "review_rate"] = "fill_rate"
+    full_at: Share = 1.0  # the rate that earns full points
+
+
+class Indicator(Model):
+    """A node of an indicator tree. A leaf has a source; an inner node has ``indicators``.
+    Siblings carry either ``points`` (maximum scores adding up to the parent's points) or
+    ``weight`` (shares of the parent adding up to 100%)."""
+
+    points: float | None = Field(default=None, gt=0)
+    weight: Share | None = None
+    source: Literal["assessor", "kpi", "worklog", "task", "personal"] = "assessor"
+    kpi: KpiSpec | None = None
+    worklog: WorklogSpec | None = None
+    max_count: int | None = Field(default=None, ge=1)  # personal: how many indicators a person may have
+    indicators: dict[str, Indicator] | None = None
+
+
+class BallotSpec(Model):
+    """Democratic evaluation: options mapped to points, optional weighted dimensions (德能勤绩廉),
+    rater groups with weights; a group with fewer than ``min_ballots`` valid ballots has no result and
+    the remaining groups' weights are renormalised (or it scores zero)."""
+
+    options: dict[str, float]
+    dimensions: dict[str, Share] | None = None
+    rater_groups: dict[str, Share]
+    min_ballots: int = Field(default=1, ge=1)
+    when_group_missing: Literal["renormalise", "zero"] = "renormalise"
+
+
+class Component(Model):
+    """A part of the base score with its share of the total (components' shares add up to 100%).
+    Its score is on a 0–100 scale: an indicator tree (common, or per track) or a ballot."""
+
+    share: Share
+    indicators: dict[str, Indicator] | None = None
+    indicators_by_track: dict[str, dict[str, Indicator]] | None = None
+    ballot: BallotSpec | None = None
+
+
+# --- adjustments, vetoes, eligibility ----------------------------------------------------------------
+
+
+class Adjustment(Model):
+    """A bonus or deduction category (加分 / 减分). Claims give the points per item within ``points``;
+    work-log misses give ``per_event`` points per notice."""
+
+    kind: Literal["bonus", "deduction"]
+    points: tuple[float, float] | None = None
+    source: Literal["claims", "worklog_misses"] = "claims"
+    per_event: float | None = Field(default=None, gt=0)
+
+
+class Cap(Model):
+    """A per-period cap on the sum of some adjustment categories: points, or a share of the base score."""
+
+    categories: StrList | None = None  # default: every category of ``kind``
+    kind: Literal["bonus", "deduction"] = "bonus"
+    at_most: LimitValue
+
+
+Effect = Literal["no_grade", "grade_at_most", "fixed_grade", "deduct"]
+
+
+class Veto(Model):
+    """A veto (一票否决) or negative-list item (负面清单). Flagged people get the effect."""
+
+    effect: Effect
+    grade: str | None = None
+    deduct: float = Field(default=0.0, ge=0)
+    list: Literal["veto", "negative"] = "veto"
+
+
+class LacksGrade(Model):
+    grades: StrList
+    in_last: int = Field(ge=1)  # previous periods looked at
+
+
+class Condition(Model):
+    """When an eligibility rule applies. Exactly one field is set."""
+
+    probation: bool | None = None
+    months_in_unit_below: float | None = None
+    leave_share_above: Share | None = None  # leave days ÷ working days
+    sanction_at_least: str | None = None  # a level of ``sanction_levels``, during its impact period
+    lacks_grade: LacksGrade | None = None  # none of these grades in the last N periods
+    attribute: dict[str, StrList] | None = None  # any person attribute equal to one of the values
+
+
+class Eligibility(Model):
+    """A rule that removes or caps the grade; quota places pass on to the next eligible person."""
+
+    when: Condition
+    effect: Effect
+    grade: str | None = None
+    reason: str | None = None
+
+
+# --- coefficients, aggregation, grading -------------------------------------------------------------
+
+
+class Coefficient(Model):
+    """A multiplier: static by a person attribute (post levels 1.0–1.18), dynamic from a formula over
+    period measures, or by grade; applied to the total, the bonus points or the pool share."""
+
+    kind: Literal["static", "dynamic", "by_grade"]
+    attribute: str | None = None
+    levels: dict[str, float] | None = None
+    default: float = 1.0
+    formula: str | None = None
+    clip: tuple[float, float] | None = None
+    applies_to: Literal["total", "bonus", "pool"] = "total"
+
+
+class AggregationPart(Model):
+    source: Literal["current", "month", "quarter", "half", "year"] = Field(alias="from")
+    share: Share
+    how: Literal["mean", "last", "sum"] = "mean"
+
+
+class Aggregation(Model):
+    """The period's base score as weighted parts: the current computation and means of earlier periods'
+    totals (annual = mean of four quarters; monthly scores 40% of the annual)."""
+
+    parts: dict[str, AggregationPart]
+
+
+class QuotaRule(Model):
+    """Ceiling and/or floor for one grade in each quota group, with explicit rounding."""
+
+    at_most: LimitValue | None = None
+    at_least: LimitValue | None = None
+    rounding: Literal["down", "half_up", "up"] = "half_up"
+    minimum: int = Field(default=0, ge=0)  # places the ceiling gives at least, however small the group
+    by_unit_grade: dict[str, Share] | None = None  # ceiling share by the unit's own grade
+    overall_at_most: Share | None = None  # cap over all groups together
+
+
+class QuotaGroups(Model):
+    """How people are pooled for quotas: by track and/or attributes (unit, unit_kind, leader…);
+    groups smaller than ``merge_below`` are merged into one pool (per track when grouped by track)."""
+
+    by: StrList = ["track"]
+    merge_below: int | None = Field(default=None, ge=2)
+    merged_name: str = "合并池"
+    floors_min_size: int = Field(default=1, ge=1)  # floors apply only in groups at least this large
+
+
+class Grading(Model):
+    grades: list[str] = Field(min_length=1)  # best first
+    thresholds: dict[str, float] | None = None  # absolute: minimum total for the grade
+    quotas: dict[str, QuotaRule] | None = None
+    quota_groups: QuotaGroups = QuotaGroups()
+    tie_break: list[str] = ["total desc", "person asc"]
+
+
+class TailRule(Model):
+    """Bottom N (or share) of a track for K consecutive periods (this one included) → an action."""
+
+    tracks: StrList | None = None
+    bottom: LimitValue
+    consecutive: int = Field(default=1, ge=1)
+    rounding: Literal["down", "half_up", "up"] = "half_up"
+    action: str
+
+
+class Outcome(Model):
+    """Counts of grades over periods → a named outcome (three consecutive 优秀 → 记三等功)."""
+
+    grades: StrList
+    consecutive: int | None = Field(default=None, ge=1)
+    cumulative: int | None = Field(default=None, ge=1)
+    within: int | None = Field(default=None, ge=1)  # periods looked at for cumulative counts
+
+
+class Consequences(Model):
+    pay_factor: dict[str, Share] | None = None
+    outcomes: dict[str, Outcome] | None = None
+
+
+class Pool(Model):
+    """An incentive pool shared in integer fen by coefficient (largest remainder preserves the total)."""
+
+    amount: float | None = Field(default=None, ge=0)  # yuan; period data may give it instead
+    tracks: StrList | None = None  # only these tracks share the pool (default: everyone graded)
+    basis: Literal["coefficient", "total"] = "coefficient"
+    grade_coefficients: dict[str, float] | None = None
+
+
+class Scheme(Model):
+    scheme: str
+    year: int
+    period: Literal["month", "quarter", "half", "year"]
+    version: str | None = None
+    tracks: dict[str, dict[str, StrList]]
+    components: dict[str, Component]
+    adjustments: dict[str, Adjustment] = {}
+    caps: dict[str, Cap] = {}
+    vetoes: dict[str, Veto] = {}
+    sanction_levels: dict[str, float] = {}  # level → impact months, lightest first
+    eligibility: dict[str, Eligibility] = {}
+    coefficients: dict[str, Coefficient] = {}
+    aggregation: Aggregation | None = None
+    grading: Grading
+    tail_rules: dict[str, TailRule] = {}
+    consequences: Consequences = Consequences()
+    pool: Pool | None = None
+
+    def tree_for(self, component: str, track: str) -> dict[str, Indicator] | None:
+        """The indicator tree a track uses in a component (its own, else the common one)."""
+        comp = self.components[component]
+        if comp.indicators_by_track and track in comp.indicators_by_track:
+            return comp.indicators_by_track[track]
+        return comp.indicators
+
+
+# --- loading ----------------------------------------------------------------------------------------
+
+
+def load_scheme(text: str, file: str = "scheme.yaml") -> Scheme:
+    """Parse and validate a scheme from YAML text. Raises :class:`SchemeError` listing every problem."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problems = ProblemList(file, SchemeError)
+        problems.add(where, "valid YAML", str(getattr(exc, "problem", exc)))
+        problems.raise_if_any()
+    return scheme_from_dict(raw, file)
+
+
+def scheme_from_dict(raw: Any, file: str = "scheme.yaml") -> Scheme:
+    """Validate an already-parsed mapping (see :func:`load_scheme`)."""
+    problems = ProblemList(file, SchemeError)
+    if not isinstance(raw, dict):
+        problems.add("", "a mapping at the top level", type(raw).__name__)
+        problems.raise_if_any()
+    try:
+        scheme = Scheme.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            path = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
+            path = re.sub(r"\.(str|list\[str\]|int|float|is-instance\[[^\]]*\])$", "", path)
+            found = err.get("input")
+            expected = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                expected = "a known key (see docs/schemes.md)"
+            elif err["type"] == "missing":
+                expected, found = "this key", "nothing"
+            problems.add(path, expected, found)
+        problems.raise_if_any()
+    _check(scheme, problems)
+    problems.raise_if_any()
+    return scheme
+
+
+# --- cross-field checks -----------------------------------------------------------------------------
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= _TOL * max(1.0, abs(b))
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:g}%"
+
+
+def _check(s: Scheme, p: ProblemList) -> None:
+    grades = set(s.grading.grades)
+    tracks = set(s.tracks)
+    if not s.tracks:
+        p.add("tracks", "at least one track", "none")
+    total_share = sum(c.share for c in s.components.values())
+    if not s.components:
+        p.add("components", "at least one component", "none")
+    elif not _close(total_share, 1.0):
+        p.add("components", "component shares adding up to 100%", _pct(total_share))
+    for name, comp in s.components.items():
+        _check_component(s, name, comp, p, tracks)
+    for name, adj in s.adjustments.items():
+        path = f"adjustments.{name}"
+        if adj.source == "claims" and adj.points is None:
+            p.add(f"{path}.points", "a range [lowest, highest] for claimed points", "nothing")
+        if adj.points is not None and not (0 <= adj.points[0] <= adj.points[1]):
+            p.add(f"{path}.points", "0 ≤ lowest ≤ highest", list(adj.points))
+        if adj.source == "worklog_misses" and adj.per_event is None:
+            p.add(f"{path}.per_event", "points per miss notice", "nothing")
+    for name, cap in s.caps.items():
+        for cat in cap.categories or []:
+            if cat not in s.adjustments:
+                p.add(f"caps.{name}.categories", f"one of {sorted(s.adjustments)}", cat)
+            elif s.adjustments[cat].kind != cap.kind:
+                p.add(f"caps.{name}.categories", f"a {cap.kind} category", cat)
+    levels = list(s.sanction_levels)
+    for name, veto in s.vetoes.items():
+        _check_effect(f"vetoes.{name}", veto.effect, veto.grade, grades, p)
+    for name, rule in s.eligibility.items():
+        path = f"eligibility.{name}"
+        _check_effect(path, rule.effect, rule.grade, grades, p)
+        set_fields = [k for k, v in rule.when.model_dump().items() if v is not None]
+        if len(set_fields) != 1:
+            p.add(f"{path}.when", "exactly one condition", set_fields or "none")
+        if rule.when.sanction_at_least is not None and rule.when.sanction_at_least not in levels:
+            p.add(
+                f"{path}.when.sanction_at_least",
+                f"one of sanction_levels {levels}",
+                rule.when.sanction_at_least,
+            )
+        if rule.when.lacks_grade is not None:
+            _check_grades(f"{path}.when.lacks_grade.grades", rule.when.lacks_grade.grades, grades, p)
+    for name, coef in s.coefficients.items():
+        _check_coefficient(f"coefficients.{name}", coef, grades, p)
+    _check_coefficient_cycles(s, p)
+    if s.aggregation is not None:
+        shares = sum(part.share for part in s.aggregation.parts.values())
+        if not _close(shares, 1.0):
+            p.add("aggregation.parts", "shares adding up to 100%", _pct(shares))
+    _check_grading(s, p, grades, tracks)
+    for name, tail in s.tail_rules.items():
+        for t in tail.tracks or []:
+            if t not in tracks:
+                p.add(f"tail_rules.{name}.tracks", f"one of {sorted(tracks)}", t)
+    if s.consequences.pay_factor:
+        _check_grades("consequences.pay_factor", list(s.consequences.pay_factor), grades, p)
+    for name, out in (s.consequences.outcomes or {}).items():
+        _check_grades(f"consequences.outcomes.{name}.grades", out.grades, grades, p)
+        if (out.consecutive is None) == (out.cumulative is None):
+            p.add(f"consequences.outcomes.{name}", "either consecutive or cumulative", "both or neither")
+    for t in (s.pool.tracks if s.pool else None) or []:
+        if t not in tracks:
+            p.add("pool.tracks", f"one of {sorted(tracks)}", t)
+    if s.pool and s.pool.grade_coefficients:
+        _check_grades("pool.grade_coefficients", list(s.pool.grade_coefficients), grades, p)
+
+
+def _check_grades(path: str, names: list[str], grades: set[str], p: ProblemList) -> None:
+    for g in names:
+        if g not in grades:
+            p.add(path, f"a grade of grading.grades {sorted(grades)}", g)
+
+
+def _check_effect(path: str, effect: str, grade: str | None, grades: set[str], p: ProblemList) -> None:
+    if effect in ("grade_at_most", "fixed_grade"):
+        if grade is None:
+            p.add(f"{path}.grade", f"the grade that {effect} names", "nothing")
+        elif grade not in grades:
+            p.add(f"{path}.grade", f"a grade of grading.grades {sorted(grades)}", grade)
+
+
+def _check_component(s: Scheme, name: str, comp: Component, p: ProblemList, tracks: set[str]) -> None:
+    path = f"components.{name}"
+    kinds = [k for k in ("indicators", "ballot") if getattr(comp, k) is not None]
+    if comp.indicators_by_track and "indicators" not in kinds:
+        kinds.append("indicators_by_track")
+    if len(kinds) != 1:
+        p.add(path, "exactly one of indicators / indicators_by_track / ballot", kinds or "none")
+    if comp.indicators is not None:
+        _check_tree(f"{path}.indicators", comp.indicators, None, 1, p)
+    for track, tree in (comp.indicators_by_track or {}).items():
+        if track not in tracks:
+            p.add(f"{path}.indicators_by_track", f"a track of {sorted(tracks)}", track)
+        _check_tree(f"{path}.indicators_by_track.{track}", tree, None, 1, p)
+    if comp.indicators is None and comp.indicators_by_track:
+        missing = sorted(tracks - set(comp.indicators_by_track))
+        if missing:
+            p.add(
+                f"{path}.indicators_by_track",
+                "a tree for every track (or a common indicators tree)",
+                f"none for {missing}",
+            )
+    if comp.ballot is not None:
+        b = comp.ballot
+        w = sum(b.rater_groups.values())
+        if not _close(w, 1.0):
+            p.add(f"{path}.ballot.rater_groups", "weights adding up to 100%", _pct(w))
+        if b.dimensions is not None and not _close(sum(b.dimensions.values()), 1.0):
+            p.add(f"{path}.ballot.dimensions", "weights adding up to 100%", _pct(sum(b.dimensions.values())))
+        if not b.options:
+            p.add(f"{path}.ballot.options", "at least one option", "none")
+
+
+def _check_tree(
+    path: str, tree: dict[str, Indicator], parent_points: float | None, depth: int, p: ProblemList
+) -> None:
+    """Depth ≤ 3; siblings all by points or all by weight; points add up to the parent's points and
+    weights to 100%; leaves have a usable source."""
+    if depth > MAX_DEPTH:
+        p.add(path, f"at most {MAX_DEPTH} levels of indicators", f"level {depth}")
+        return
+    if not tree:
+        p.add(path, "at least one indicator", "none")
+        return
+    by_points = [n for n, i in tree.items() if i.points is not None]
+    by_weight = [n for n, i in tree.items() if i.weight is not None]
+    both = [n for n, i in tree.items() if i.points is not None and i.weight is not None]
+    for n in both:
+        p.add(f"{path}.{n}", "points or weight, not both", "both")
+    if by_points and by_weight:
+        p.add(
+            path,
+            "siblings all with points or all with weight",
+            f"points on {by_points}, weight on {by_weight}",
+        )
+    elif by_points and len(by_points) != len(tree):
+        missing = [n for n in tree if n not in by_points]
+        p.add(path, "points on every sibling", f"none on {missing}")
+    elif by_weight and len(by_weight) != len(tree):
+        missing = [n for n in tree if n not in by_weight]
+        p.add(path, "a weight on every sibling", f"none on {missing}")
+    elif not by_points and not by_weight:
+        p.add(path, "points or weight on each indicator", "neither")
+    elif by_points and parent_points is not None:
+        total = sum(tree[n].points or 0 for n in by_points)
+        if not _close(total, parent_points):
+            p.add(path, f"points adding up to the parent's {parent_points:g}", f"{total:g}")
+    elif by_weight:
+        total = sum(tree[n].weight or 0 for n in by_weight)
+        if not _close(total, 1.0):
+            p.add(path, "weights adding up to 100%", _pct(total))
+    for name, node in tree.items():
+        here = f"{path}.{name}"
+        if node.indicators is not None:
+            if node.source != "assessor" or node.kpi or node.worklog:
+                p.add(here, "a source only on leaves", "a source on an indicator with children")
+            _check_tree(f"{here}.indicators", node.indicators, node.points, depth + 1, p)
+            continue
+        if node.source == "kpi" and node.kpi is None:
+            p.add(f"{here}.kpi", "the KPI's measures (source: kpi)", "nothing")
+        if node.kpi is not None:
+            if node.source != "kpi":
+                p.add(f"{here}.source", "kpi (a kpi block is given)", node.source)
+            if not _close(sum(node.kpi.measures.values()), 1.0):
+                p.add(
+                    f"{here}.kpi.measures", "weights adding up to 100%", _pct(sum(node.kpi.measures.values()))
+                )
+            m = node.kpi.multiplied
+            if m is not None and not (0 < m[0] <= m[1]):
+                p.add(f"{here}.kpi.multiplied", "0 < lowest ≤ highest", list(m))
+        if node.source == "personal" and node.max_count is None:
+            p.add(f"{here}.max_count", "the maximum number of personal indicators", "nothing")
+        if node.source != "personal" and node.max_count is not None:
+            p.add(f"{here}.max_count", "max_count only with source: personal", node.source)
+
+
+def _check_coefficient(path: str, c: Coefficient, grades: set[str], p: ProblemList) -> None:
+    if c.kind == "static":
+        if c.attribute is None:
+            p.add(f"{path}.attribute", "the person attribute that selects the level", "nothing")
+        if not c.levels:
+            p.add(f"{path}.levels", "level → coefficient", "nothing")
+    elif c.kind == "dynamic":
+        if not c.formula:
+            p.add(f"{path}.formula", "a formula over period measures", "nothing")
+        else:
+            try:
+                parse_formula(c.formula)
+            except FormulaError as exc:
+                p.add(f"{path}.formula", "a valid formula", str(exc))
+    elif c.kind == "by_grade":
+        if not c.levels:
+            p.add(f"{path}.levels", "grade → coefficient", "nothing")
+        else:
+            _check_grades(f"{path}.levels", list(c.levels), grades, p)
+        if c.applies_to != "pool":
+            p.add(f"{path}.applies_to", "pool (a grade is known only after the total)", c.applies_to)
+    for value in (c.levels or {}).values():
+        if value <= 0:
+            p.add(f"{path}.levels", "positive coefficients", value)
+    if c.clip is not None and c.clip[0] > c.clip[1]:
+        p.add(f"{path}.clip", "lowest ≤ highest", list(c.clip))
+
+
+def coefficient_order(s: Scheme) -> list[str]:
+    """Coefficients in an order where a dynamic formula comes after the coefficients it reads."""
+    deps = {}
+    for name, c in s.coefficients.items():
+        names: set[str] = set()
+        if c.kind == "dynamic" and c.formula:
+            try:
+                names = formula_names(c.formula)
+            except FormulaError:
+                names = set()
+        deps[name] = sorted(n for n in names if n in s.coefficients)
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(n: str, trail: list[str]) -> None:
+        if state.get(n) == 2:
+            return
+        if state.get(n) == 1:
+            raise _Cycle(trail[trail.index(n) :] + [n])
+        state[n] = 1
+        for d in deps[n]:
+            visit(d, trail + [n])
+        state[n] = 2
+        order.append(n)
+
+    for n in s.coefficients:
+        visit(n, [])
+    return order
+
+
+class _Cycle(Exception):
+    def __init__(self, names: list[str]):
+        self.names = names
+
+
+def _check_coefficient_cycles(s: Scheme, p: ProblemList) -> None:
+    try:
+        coefficient_order(s)
+    except _Cycle as cyc:
+        p.add(
+            f"coefficients.{cyc.names[0]}.formula",
+            "formulas that do not refer to each other in a cycle",
+            " → ".join(cyc.names),
+        )
+
+
+def _check_grading(s: Scheme, p: ProblemList, grades: set[str], tracks: set[str]) -> None:
+    g = s.grading
+    if len(grades) != len(g.grades):
+        p.add("grading.grades", "distinct grade names", g.grades)
+    if g.thresholds:
+        _check_grades("grading.thresholds", list(g.thresholds), grades, p)
+        order = [g.thresholds[x] for x in g.grades if x in g.thresholds]
+        if order != sorted(order, reverse=True):
+            p.add("grading.thresholds", "thresholds falling from the best grade to the worst", order)
+    for name, rule in (g.quotas or {}).items():
+        path = f"grading.quotas.{name}"
+        _check_grades("grading.quotas", [name], grades, p)
+        if rule.at_most is None and rule.at_least is None and rule.by_unit_grade is None:
+            p.add(path, "at_most, at_least or by_unit_grade", "none")
+        if rule.by_unit_grade is not None and rule.at_most is not None:
+            p.add(path, "at_most or by_unit_grade, not both", "both")
+    known = {"track", "unit", "unit_kind", "identity", "staffing", "post_type", "post_level"}
+    for key in g.quota_groups.by:
+        if key not in known and not re.fullmatch(r"[\w\u4e00-\u9fff]+", key):
+            p.add("grading.quota_groups.by", "an attribute name", key)
+    comps = set(s.components)
+    for i, key in enumerate(g.tie_break):
+        parts = key.split()
+        path = f"grading.tie_break.{i}"
+        if len(parts) != 2 or parts[1] not in ("asc", "desc"):
+            p.add(path, '"<key> asc" or "<key> desc"', key)
+            continue
+        if parts[0] not in comps | {"total", "base", "person", "staff_no", "bonus", "deduction"} | set(
+            ATTRIBUTES_BUILTIN
+        ):
+            p.add(
+                path,
+                f"total, base, bonus, deduction, person, an attribute or a component {sorted(comps)}",
+                parts[0],
+            )
