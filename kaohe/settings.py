@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # serves the API docs (Swagger UI) from its own static files, not a CDN
     "kaohe.web",
     "kaohe.audit",
     "kaohe.accounts",

@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kaohe.web.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("org/", include("kaohe.org.urls")),
+    path("audit/", include("kaohe.audit.urls")),
     path("", include("kaohe.web.urls")),
 ]

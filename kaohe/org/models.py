@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
@@ -29,7 +31,12 @@ class Unit(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("unit type"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=400, editable=False, default="")
     sort_order = models.PositiveIntegerField(_("order"), default=0)
@@ -54,13 +61,6 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def depth(self) -> int:
-        return max(self.path.count("/") - 2, 0)
-
-    def is_within(self, root: "Unit") -> bool:
-        return self.path.startswith(root.path)
-
     def save(self, *args, **kwargs):
         """Save, then bring ``path`` (and every descendant's) in step with ``parent``.
 
@@ -72,8 +72,19 @@ class Unit(models.Model):
             old_path, self.path = self.path, new_path
             Unit.objects.filter(pk=self.pk).update(path=new_path)
             if old_path:
-                for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).only("pk", "path"):
-                    Unit.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
+                # One statement for the whole subtree: swap the old prefix for the new one.
+                Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(
+                        Value(new_path), Substr("path", len(old_path) + 1), output_field=models.CharField()
+                    )
+                )
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 2, 0)
+
+    def is_within(self, root: "Unit") -> bool:
+        return self.path.startswith(root.path)
 
 
 class Position(models.Model):
@@ -100,7 +111,12 @@ class Person(models.Model):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="people")
     position = models.ForeignKey(
-        Position, verbose_name=_("position"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+        Position,
+        verbose_name=_("position"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
     )
     identity = models.CharField(_("identity category"), max_length=20, choices=IdentityCategory.choices)
     staffing = models.CharField(_("staffing category"), max_length=20, choices=StaffingCategory.choices)
@@ -116,7 +132,12 @@ class Person(models.Model):
         related_name="person",
     )
     reviewer = models.ForeignKey(
-        "self", verbose_name=_("reviewer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewees"
+        "self",
+        verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewees",
     )
     active = models.BooleanField(_("active"), default=True)
 
@@ -136,7 +157,9 @@ class Person(models.Model):
 class LeaveRecord(models.Model):
     """A span of leave; eligibility rules count leave days against working days."""
 
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="leaves")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="leaves"
+    )
     kind = models.CharField(_("leave kind"), max_length=20, choices=LeaveKind.choices)
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
@@ -147,7 +170,9 @@ class LeaveRecord(models.Model):
         verbose_name_plural = _("leave records")
         ordering = ["-start"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="org_leave_end_after_start")
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="org_leave_end_after_start"
+            )
         ]
 
     def __str__(self) -> str:
@@ -157,7 +182,9 @@ class LeaveRecord(models.Model):
 class Track(models.Model):
     """A peer group (考核类别 / 赛道) in which people are ranked for a year's periods."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="tracks")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="tracks"
+    )
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
     year = models.PositiveIntegerField(_("year"))
@@ -186,6 +213,9 @@ class TrackMembership(models.Model):
             models.UniqueConstraint(fields=["person", "year"], name="org_membership_one_track_a_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.track}"
+
     def save(self, *args, **kwargs):
         self.year = self.track.year
         super().save(*args, **kwargs)
@@ -194,7 +224,9 @@ class TrackMembership(models.Model):
 class Secondment(models.Model):
     """Working in a host unit while belonging to a home unit (派出 / 派驻 / 挂职); both units evaluate."""
 
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="secondments")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="secondments"
+    )
     home_unit = models.ForeignKey(
         Unit, verbose_name=_("home unit"), on_delete=models.PROTECT, related_name="secondments_out"
     )
@@ -217,16 +249,17 @@ class Secondment(models.Model):
         ordering = ["-start"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(home_share__gte=0) & models.Q(home_share__lte=100), name="org_secondment_share_range"
+                condition=models.Q(home_share__gte=0) & models.Q(home_share__lte=100),
+                name="org_secondment_share_range",
             ),
             models.CheckConstraint(
                 condition=~models.Q(home_unit=models.F("host_unit")), name="org_secondment_distinct_units"
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person} {self.home_unit} → {self.host_unit}"
+
     @property
     def host_share(self) -> Decimal:
         return Decimal("100") - self.home_share
-
-    def __str__(self) -> str:
-        return f"{self.person} {self.home_unit} → {self.host_unit}"

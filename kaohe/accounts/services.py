@@ -1,0 +1,199 @@
+"""Writes of the accounts domain: accounts for people, role grants, passwords and API tokens.
+
+Keyword-only, one transaction each, each with its audit event in the same transaction. Secrets
+never reach the audit trail: passwords are not recorded at all, tokens only by name and prefix.
+"""
+
+import secrets
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaohe.audit.services import record, snapshot
+from kaohe.org.models import Person, Unit
+
+from .models import ApiToken, Role, RoleGrant, hash_token
+
+USER_FIELDS = ["id", "username", "is_active", "is_staff", "is_superuser"]
+TOKEN_FIELDS = ["id", "user", "name", "prefix", "created", "expires", "revoked"]
+TOKEN_PREFIX = "kh_"
+
+
+def _check_password(password: str, user) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+
+
+@transaction.atomic
+def create_account(*, actor, person: Person, username: str, password: str | None = None):
+    """Create the login account of ``person``. Without a password the account cannot log in until
+    one is set (:func:`set_password`). Roles are granted separately (:func:`grant_role`)."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.user_id is not None:
+        raise ValidationError(
+            {
+                "person": _("%(person)s already has the account %(username)s.")
+                % {"person": person, "username": person.user}
+            }
+        )
+    user = get_user_model()(username=username)
+    user.full_clean(exclude=["password"])
+    if password is None:
+        user.set_unusable_password()
+    else:
+        _check_password(password, user)
+        user.set_password(password)
+    user.save()
+    person.user = user
+    person.save(update_fields=["user"])
+    record(
+        actor=actor,
+        action="accounts.account.create",
+        obj=user,
+        after={**snapshot(user, USER_FIELDS), "person_id": person.pk, "password_set": password is not None},
+    )
+    return user
+
+
+@transaction.atomic
+def link_account(*, actor, person: Person, user):
+    """Make an existing account (one that belongs to nobody yet) the account of ``person``."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.user_id == user.pk:
+        return user
+    if person.user_id is not None:
+        raise ValidationError(
+            {
+                "person": _("%(person)s already has the account %(username)s.")
+                % {"person": person, "username": person.user}
+            }
+        )
+    other = Person.objects.filter(user=user).first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "user": _("The account %(username)s belongs to %(person)s.")
+                % {"username": user, "person": other}
+            }
+        )
+    person.user = user
+    person.save(update_fields=["user"])
+    record(
+        actor=actor,
+        action="accounts.account.link",
+        obj=user,
+        after={"user_id": user.pk, "person_id": person.pk},
+    )
+    return user
+
+
+@transaction.atomic
+def set_password(*, actor, user, password: str) -> None:
+    """Set a new password, checked against the password rules; the password is not recorded."""
+    _check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(actor=actor, action="accounts.account.set_password", obj=user)
+
+
+@transaction.atomic
+def set_active(*, actor, user, active: bool):
+    """Enable or disable an account (a disabled account cannot log in, and cannot review)."""
+    before = snapshot(user, USER_FIELDS)
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record(
+        actor=actor,
+        action="accounts.account.set_active",
+        obj=user,
+        before=before,
+        after=snapshot(user, USER_FIELDS),
+    )
+    return user
+
+
+@transaction.atomic
+def grant_role(*, actor, user, role: str, unit: Unit) -> RoleGrant:
+    """Give ``user`` the ``role`` over the subtree rooted at ``unit``."""
+    grant = RoleGrant(user=user, role=role, unit=unit)
+    grant.full_clean()
+    grant.save()
+    record(actor=actor, action="accounts.grant.create", obj=grant, after=snapshot(grant))
+    return grant
+
+
+@transaction.atomic
+def revoke_role(*, actor, grant: RoleGrant) -> None:
+    grant = RoleGrant.objects.select_for_update().get(pk=grant.pk)
+    record(actor=actor, action="accounts.grant.delete", obj=grant, before=snapshot(grant))
+    grant.delete()
+
+
+@transaction.atomic
+def create_api_token(*, actor, user, name: str, expires: datetime | None = None) -> tuple[ApiToken, str]:
+    """A new personal access token. Returns the token and its raw value, which is shown once and
+    never stored: the database keeps only its SHA-256 digest and a short prefix to recognise it."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, expires=expires, prefix=raw[:8], digest=hash_token(raw))
+    token.full_clean()
+    token.save()
+    record(actor=actor, action="accounts.token.create", obj=token, after=snapshot(token, TOKEN_FIELDS))
+    return token, raw
+
+
+@transaction.atomic
+def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked:
+        return token
+    before = snapshot(token, TOKEN_FIELDS)
+    token.revoked = True
+    token.save(update_fields=["revoked"])
+    record(
+        actor=actor,
+        action="accounts.token.revoke",
+        obj=token,
+        before=before,
+        after=snapshot(token, TOKEN_FIELDS),
+    )
+    return token
+
+
+def user_for_token(raw: str):
+    """The active account behind a raw token, or None if it is unknown, revoked or expired.
+
+    Notes the time of use; that is bookkeeping, not an audited change.
+    """
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=hash_token(raw)).first()
+    now = timezone.now()
+    if token is None or token.revoked or (token.expires is not None and token.expires <= now):
+        return None
+    if not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+    return token.user
+
+
+__all__ = [
+    "Role",
+    "create_account",
+    "create_api_token",
+    "grant_role",
+    "link_account",
+    "revoke_api_token",
+    "revoke_role",
+    "set_active",
+    "set_password",
+    "user_for_token",
+]

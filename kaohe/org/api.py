@@ -1,0 +1,177 @@
+"""JSON endpoints of the organisation: units, people and the caller's own account.
+
+Access is decided by ``kaohe.accounts.scope``: a role that may not browse gets 403, an object
+outside the caller's scope 404. Query parameters are bounded so that no input reaches the database
+in a form it would refuse (huge integers, NUL bytes): those get 422, never 500.
+"""
+
+import datetime
+from typing import Annotated
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict, StringConstraints
+
+from kaohe.accounts.models import Role
+from kaohe.accounts.scope import (
+    get_person_for_user,
+    get_unit_for_user,
+    people_for_user,
+    require_role,
+    scope_for,
+    units_for_user,
+)
+
+from .choices import IdentityCategory, PostLevel, PostType, StaffingCategory, UnitKind
+from .filters import filter_people
+from .models import Person, Unit
+
+router = Router(tags=["organisation"])
+
+BROWSERS = (Role.OFFICE, Role.INSPECTOR, Role.LEADER, Role.REVIEWER)
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Text = Annotated[str, StringConstraints(max_length=60, pattern=r"^[^\x00]*$")]
+
+
+class Out(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UnitOut(Out):
+    id: int
+    code: str
+    name: str
+    kind: UnitKind
+    parent_id: int | None
+    people: int = Field(description="active people directly in the unit")
+
+
+class PersonOut(Out):
+    id: int
+    staff_no: str
+    name: str
+    unit_id: int
+    unit_name: str
+    position: str | None
+    identity: IdentityCategory
+    staffing: StaffingCategory
+    post_type: PostType
+    post_level: PostLevel
+    start_date: datetime.date
+    reviewer_id: int | None
+    active: bool
+
+
+class PeoplePage(Out):
+    count: int
+    limit: int
+    offset: int
+    items: list[PersonOut]
+
+
+class UnitList(Out):
+    count: int
+    items: list[UnitOut]
+
+
+class GrantOut(Out):
+    role: Role
+    unit_id: int
+    unit_name: str
+
+
+class MeOut(Out):
+    username: str
+    roles: list[Role]
+    grants: list[GrantOut]
+    person: PersonOut | None
+
+
+class PeopleQuery(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    unit: Id | None = Field(None, description="only this unit and its sub-units")
+    identity: IdentityCategory | None = None
+    staffing: StaffingCategory | None = None
+    post_type: PostType | None = None
+    q: Text = Field("", description="part of a name or staff number")
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
+def _unit_out(unit: Unit) -> UnitOut:
+    return UnitOut(
+        id=unit.pk, code=unit.code, name=unit.name, kind=unit.kind, parent_id=unit.parent_id, people=unit.n
+    )
+
+
+def _person_out(p: Person) -> PersonOut:
+    return PersonOut(
+        id=p.pk,
+        staff_no=p.staff_no,
+        name=p.name,
+        unit_id=p.unit_id,
+        unit_name=p.unit.name,
+        position=p.position.title if p.position_id else None,
+        identity=p.identity,
+        staffing=p.staffing,
+        post_type=p.post_type,
+        post_level=p.post_level,
+        start_date=p.start_date,
+        reviewer_id=p.reviewer_id,
+        active=p.active,
+    )
+
+
+def _units_with_counts(request: HttpRequest):
+    return units_for_user(request.user, BROWSERS).annotate(n=Count("people", filter=Q(people__active=True)))
+
+
+@router.get("/units", response=UnitList, summary="Units in scope")
+def list_units(request: HttpRequest):
+    require_role(request.user, *BROWSERS)
+    units = [_unit_out(u) for u in _units_with_counts(request).order_by("path")]
+    return UnitList(count=len(units), items=units)
+
+
+@router.get("/units/{unit_id}", response=UnitOut, summary="One unit")
+def get_unit(request: HttpRequest, unit_id: Id):
+    require_role(request.user, *BROWSERS)
+    get_unit_for_user(request.user, unit_id, BROWSERS)  # 404 outside scope
+    return _unit_out(_units_with_counts(request).get(pk=unit_id))
+
+
+@router.get("/people", response=PeoplePage, summary="People in scope, filtered and paged")
+def list_people(request: HttpRequest, filters: Query[PeopleQuery]):
+    require_role(request.user, *BROWSERS)
+    unit = get_unit_for_user(request.user, filters.unit, BROWSERS) if filters.unit else None
+    people = filter_people(
+        people_for_user(request.user, BROWSERS),
+        unit=unit,
+        identity=filters.identity or "",
+        staffing=filters.staffing or "",
+        post_type=filters.post_type or "",
+        q=filters.q,
+    )
+    window = people.select_related("unit", "position")[filters.offset : filters.offset + filters.limit]
+    items = [_person_out(p) for p in window]
+    return PeoplePage(count=people.count(), limit=filters.limit, offset=filters.offset, items=items)
+
+
+@router.get("/people/{person_id}", response=PersonOut, summary="One person")
+def get_person(request: HttpRequest, person_id: Id):
+    return _person_out(get_person_for_user(request.user, person_id))
+
+
+@router.get("/me", response=MeOut, summary="The caller: roles, scope and own record")
+def me(request: HttpRequest):
+    user = request.user
+    grants = user.role_grants.select_related("unit").order_by("role", "unit__path")
+    person = Person.objects.select_related("unit", "position").filter(user=user).first()
+    return MeOut(
+        username=user.get_username(),
+        roles=sorted(scope_for(user).roles),
+        grants=[GrantOut(role=g.role, unit_id=g.unit_id, unit_name=g.unit.name) for g in grants],
+        person=_person_out(person) if person else None,
+    )

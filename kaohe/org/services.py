@@ -1,0 +1,441 @@
+"""Writes of the organisation domain.
+
+Every function is keyword-only, runs in one transaction, validates with the pure rules in
+:mod:`kaohe.org.rules` and ``full_clean()``, and appends its audit event in that same transaction, so
+the change and its trace commit or roll back together. Errors are ``ValidationError``s keyed by the
+field at fault. Update functions take the changed fields as keywords and return the fresh object;
+when nothing changes they write nothing.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from kaohe.audit.services import record, snapshot
+
+from . import rules
+from .models import LeaveRecord, Person, Position, Secondment, Track, TrackMembership, Unit
+
+UNIT_FIELDS = frozenset({"code", "name", "kind", "parent", "sort_order", "supervisor"})
+POSITION_FIELDS = frozenset({"unit", "title"})
+PERSON_FIELDS = frozenset(
+    {
+        "staff_no",
+        "name",
+        "gender",
+        "birth_date",
+        "unit",
+        "position",
+        "identity",
+        "staffing",
+        "post_type",
+        "post_level",
+        "start_date",
+        "reviewer",
+        "active",
+    }
+)
+LEAVE_FIELDS = frozenset({"kind", "start", "end", "note"})
+TRACK_FIELDS = frozenset({"code", "name", "year", "unit"})
+SECONDMENT_FIELDS = frozenset({"home_unit", "host_unit", "start", "end", "home_share"})
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _fresh(instance: M) -> M:
+    """The row as the database holds it now, locked for this transaction (PostgreSQL)."""
+    return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+
+
+def _apply(instance: models.Model, changes: dict[str, Any], allowed: frozenset[str]) -> list[str]:
+    """Set ``changes`` on ``instance``; return the names of the fields whose value really changed."""
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"cannot change {', '.join(sorted(unknown))} of {instance._meta.label}")
+    changed = []
+    for name, value in changes.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+def _label(obj: models.Model) -> str:
+    return obj._meta.model_name or ""
+
+
+def _created(actor, obj: models.Model) -> None:
+    record(actor=actor, action=f"org.{_label(obj)}.create", obj=obj, after=snapshot(obj))
+
+
+def _changed(actor, obj: models.Model, before: dict, action: str = "update") -> None:
+    record(actor=actor, action=f"org.{_label(obj)}.{action}", obj=obj, before=before, after=snapshot(obj))
+
+
+def _deleted(actor, obj: models.Model) -> None:
+    record(actor=actor, action=f"org.{_label(obj)}.delete", obj=obj, before=snapshot(obj))
+
+
+# --- units -----------------------------------------------------------------------------------------
+
+
+def check_parent(*, unit: Unit | None, parent: Unit | None) -> None:
+    """Refuse a parent that is the unit itself or one of its descendants (a cycle in the tree)."""
+    if unit is None or unit.pk is None or parent is None:
+        return
+    parent = Unit.objects.get(pk=parent.pk)  # its current path, not a stale copy's
+    parent_ancestry = list(reversed(rules.ids_from_path(parent.path)))
+    loop = rules.cycle_after_move(unit.pk, parent.pk, parent_ancestry)
+    if loop:
+        names = dict(Unit.objects.filter(pk__in=loop).values_list("pk", "name"))
+        raise ValidationError({"parent": rules.cycle_message([names.get(pk, str(pk)) for pk in loop])})
+
+
+@transaction.atomic
+def create_unit(
+    *,
+    actor,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    sort_order: int = 0,
+    supervisor: Person | None = None,
+) -> Unit:
+    """Add a unit to the tree (under ``parent``, or as a root)."""
+    unit = Unit(code=code, name=name, kind=kind, parent=parent, sort_order=sort_order, supervisor=supervisor)
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    _created(actor, unit)
+    return unit
+
+
+@transaction.atomic
+def update_unit(*, actor, unit: Unit, **changes: Any) -> Unit:
+    """Change a unit's fields; a new ``parent`` moves it (see :func:`move_unit`)."""
+    unit = _fresh(unit)
+    before = snapshot(unit)
+    if "parent" in changes:
+        check_parent(unit=unit, parent=changes["parent"])
+    changed = _apply(unit, changes, UNIT_FIELDS)
+    if not changed:
+        return unit
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    _changed(actor, unit, before, action="move" if changed == ["parent"] else "update")
+    return unit
+
+
+def move_unit(*, actor, unit: Unit, parent: Unit | None) -> Unit:
+    """Put ``unit`` (with its subtree) under ``parent``; refuses a cycle, naming the loop."""
+    return update_unit(actor=actor, unit=unit, parent=parent)
+
+
+@transaction.atomic
+def delete_unit(*, actor, unit: Unit) -> None:
+    """Remove a unit that has no sub-units, people, positions or tracks."""
+    unit = _fresh(unit)
+    if unit.children.exists() or unit.people.exists() or unit.positions.exists() or unit.tracks.exists():
+        raise ValidationError(
+            _("The unit %(unit)s still has sub-units, people, positions or tracks.") % {"unit": unit}
+        )
+    _deleted(actor, unit)
+    unit.delete()
+
+
+# --- positions -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_position(*, actor, unit: Unit, title: str) -> Position:
+    position = Position(unit=unit, title=title)
+    position.full_clean()
+    position.save()
+    _created(actor, position)
+    return position
+
+
+@transaction.atomic
+def update_position(*, actor, position: Position, **changes: Any) -> Position:
+    position = _fresh(position)
+    before = snapshot(position)
+    if not _apply(position, changes, POSITION_FIELDS):
+        return position
+    position.full_clean()
+    position.save()
+    _changed(actor, position, before)
+    return position
+
+
+@transaction.atomic
+def delete_position(*, actor, position: Position) -> None:
+    position = _fresh(position)
+    _deleted(actor, position)
+    position.delete()
+
+
+# --- people ----------------------------------------------------------------------------------------
+
+
+def check_reviewer(*, unit: Unit, reviewer: Person | None, person: Person | None = None) -> None:
+    """Refuse a reviewer whose account does not hold the reviewer role over ``unit``."""
+    if reviewer is None:
+        return
+    from kaohe.accounts.models import Role, RoleGrant
+
+    reviewer = Person.objects.select_related("user").get(pk=reviewer.pk)
+    account = reviewer.user
+    has_account = account is not None and account.is_active
+    roots = (
+        list(RoleGrant.objects.filter(user=account, role=Role.REVIEWER).values_list("unit_id", flat=True))
+        if has_account
+        else []
+    )
+    unit = Unit.objects.get(pk=unit.pk)
+    problem = rules.reviewer_problem(
+        person_key=person.pk if person is not None else None,
+        reviewer_key=reviewer.pk,
+        reviewer_label=str(reviewer),
+        reviewer_has_account=has_account,
+        unit_label=unit.name,
+        unit_ancestry=rules.ids_from_path(unit.path),
+        reviewer_scope_roots=roots,
+    )
+    if problem:
+        raise ValidationError({"reviewer": problem})
+
+
+def _check_position(person: Person) -> None:
+    position = person.position
+    if position is not None and position.unit_id != person.unit_id:
+        raise ValidationError(
+            {"position": _("The position %(position)s belongs to another unit.") % {"position": position}}
+        )
+
+
+@transaction.atomic
+def create_person(
+    *,
+    actor,
+    staff_no: str,
+    name: str,
+    unit: Unit,
+    identity: str,
+    staffing: str,
+    post_type: str,
+    post_level: str,
+    start_date: date,
+    gender: str = "",
+    birth_date: date | None = None,
+    position: Position | None = None,
+    reviewer: Person | None = None,
+    active: bool = True,
+) -> Person:
+    """Add a person. The reviewer must hold the reviewer role over the person's unit."""
+    person = Person(
+        staff_no=staff_no,
+        name=name,
+        unit=unit,
+        identity=identity,
+        staffing=staffing,
+        post_type=post_type,
+        post_level=post_level,
+        start_date=start_date,
+        gender=gender,
+        birth_date=birth_date,
+        position=position,
+        reviewer=reviewer,
+        active=active,
+    )
+    person.full_clean()
+    _check_position(person)
+    check_reviewer(unit=unit, reviewer=reviewer)
+    person.save()
+    _created(actor, person)
+    return person
+
+
+@transaction.atomic
+def update_person(*, actor, person: Person, **changes: Any) -> Person:
+    """Change a person's fields. The reviewer is checked again when it or the unit changes."""
+    person = _fresh(person)
+    before = snapshot(person)
+    changed = _apply(person, changes, PERSON_FIELDS)
+    if not changed:
+        return person
+    person.full_clean()
+    _check_position(person)
+    if {"reviewer", "unit"} & set(changed):
+        check_reviewer(unit=person.unit, reviewer=person.reviewer, person=person)
+    person.save()
+    _changed(actor, person, before)
+    return person
+
+
+# --- leave -----------------------------------------------------------------------------------------
+
+
+def _check_leave(leave: LeaveRecord) -> None:
+    problem = rules.leave_problem(leave.start, leave.end) if leave.start and leave.end else None
+    if problem:
+        raise ValidationError({"end": problem})
+
+
+@transaction.atomic
+def add_leave(*, actor, person: Person, kind: str, start: date, end: date, note: str = "") -> LeaveRecord:
+    leave = LeaveRecord(person=person, kind=kind, start=start, end=end, note=note)
+    _check_leave(leave)
+    leave.full_clean()
+    leave.save()
+    _created(actor, leave)
+    return leave
+
+
+@transaction.atomic
+def update_leave(*, actor, leave: LeaveRecord, **changes: Any) -> LeaveRecord:
+    leave = _fresh(leave)
+    before = snapshot(leave)
+    if not _apply(leave, changes, LEAVE_FIELDS):
+        return leave
+    _check_leave(leave)
+    leave.full_clean()
+    leave.save()
+    _changed(actor, leave, before)
+    return leave
+
+
+@transaction.atomic
+def delete_leave(*, actor, leave: LeaveRecord) -> None:
+    leave = _fresh(leave)
+    _deleted(actor, leave)
+    leave.delete()
+
+
+# --- tracks ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_track(*, actor, unit: Unit, code: str, name: str, year: int) -> Track:
+    track = Track(unit=unit, code=code, name=name, year=year)
+    track.full_clean()
+    track.save()
+    _created(actor, track)
+    return track
+
+
+@transaction.atomic
+def update_track(*, actor, track: Track, **changes: Any) -> Track:
+    track = _fresh(track)
+    before = snapshot(track)
+    changed = _apply(track, changes, TRACK_FIELDS)
+    if not changed:
+        return track
+    if "year" in changed and track.memberships.exists():
+        raise ValidationError({"year": _("The year of a track that has members cannot change.")})
+    track.full_clean()
+    track.save()
+    _changed(actor, track, before)
+    return track
+
+
+def check_membership(*, track: Track, person: Person) -> None:
+    """Refuse a second track for ``person`` in ``track``'s year."""
+    existing = TrackMembership.objects.filter(person=person, year=track.year).select_related("track").first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "person": _("%(person)s is already in the track %(track)s for %(year)s.")
+                % {"person": person, "track": existing.track.name, "year": track.year}
+            }
+        )
+
+
+@transaction.atomic
+def add_member(*, actor, track: Track, person: Person) -> TrackMembership:
+    """Put ``person`` in ``track``; a person is in one track per year."""
+    check_membership(track=track, person=person)
+    membership = TrackMembership(track=track, person=person, year=track.year)
+    membership.full_clean()
+    membership.save()
+    _created(actor, membership)
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, actor, membership: TrackMembership) -> None:
+    membership = _fresh(membership)
+    _deleted(actor, membership)
+    membership.delete()
+
+
+# --- secondments -----------------------------------------------------------------------------------
+
+
+def _check_secondment(secondment: Secondment) -> None:
+    problems = rules.secondment_problems(
+        home_unit=secondment.home_unit_id,
+        host_unit=secondment.host_unit_id,
+        home_share=Decimal(secondment.home_share),
+        start=secondment.start,
+        end=secondment.end,
+    )
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def create_secondment(
+    *,
+    actor,
+    person: Person,
+    host_unit: Unit,
+    start: date,
+    home_unit: Unit | None = None,
+    end: date | None = None,
+    home_share: Decimal | int | str = Decimal("50"),
+) -> Secondment:
+    """Record that ``person`` works in ``host_unit`` while belonging to ``home_unit`` (by default
+    their own unit); ``home_share`` is the home unit's share (0–100 %) of the evaluation."""
+    secondment = Secondment(
+        person=person,
+        home_unit=home_unit or person.unit,
+        host_unit=host_unit,
+        start=start,
+        end=end,
+        home_share=Decimal(str(home_share)),
+    )
+    _check_secondment(secondment)
+    secondment.full_clean()
+    secondment.save()
+    _created(actor, secondment)
+    return secondment
+
+
+@transaction.atomic
+def update_secondment(*, actor, secondment: Secondment, **changes: Any) -> Secondment:
+    secondment = _fresh(secondment)
+    before = snapshot(secondment)
+    if "home_share" in changes:
+        changes["home_share"] = Decimal(str(changes["home_share"]))
+    if not _apply(secondment, changes, SECONDMENT_FIELDS):
+        return secondment
+    _check_secondment(secondment)
+    secondment.full_clean()
+    secondment.save()
+    _changed(actor, secondment, before)
+    return secondment
+
+
+@transaction.atomic
+def delete_secondment(*, actor, secondment: Secondment) -> None:
+    secondment = _fresh(secondment)
+    _deleted(actor, secondment)
+    secondment.delete()

@@ -1,0 +1,137 @@
+"""Organisation pages: the unit tree, a unit, a person, the people list with its Excel export, and
+the Excel import. Each view: authorise through ``kaohe.accounts.scope``, validate, call, respond."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kaohe.accounts.models import Role
+from kaohe.accounts.scope import (
+    get_person_for_user,
+    get_unit_for_user,
+    people_for_user,
+    require_role,
+    units_for_user,
+)
+from kaohe.web.access import require_role_over_a_whole_tree
+
+from . import excel
+from .filters import PeopleFilterForm, filter_people, unit_tree
+
+# Roles that browse the organisation beyond their own record.
+BROWSERS = (Role.OFFICE, Role.INSPECTOR, Role.LEADER, Role.REVIEWER)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+
+
+def _xlsx(data: bytes, stem: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.xlsx"'
+    return response
+
+
+def _ancestors(user, unit) -> list[tuple[str, str]]:
+    """Breadcrumb of the unit's ancestors that the user can see, root first."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1]]
+    visible = units_for_user(user, BROWSERS).filter(pk__in=ids).order_by("path")
+    return [(u.name, reverse("org:unit", args=[u.pk])) for u in visible]
+
+
+@login_required
+@require_GET
+def tree(request):
+    require_role(request.user, *BROWSERS)
+    roots = unit_tree(units_for_user(request.user, BROWSERS))
+    return render(request, "org/tree.html", {"roots": roots, "breadcrumb": [(_("Organisation tree"), "")]})
+
+
+@login_required
+@require_GET
+def unit_detail(request, pk: int):
+    require_role(request.user, *BROWSERS)
+    unit = get_unit_for_user(request.user, pk, BROWSERS)
+    children = unit_tree(units_for_user(request.user, BROWSERS).filter(parent=unit))
+    people = unit.people.filter(active=True).select_related("position").order_by("staff_no")[:PAGE_SIZE]
+    crumbs = [(_("Organisation tree"), reverse("org:tree")), *_ancestors(request.user, unit), (unit.name, "")]
+    context = {"unit": unit, "children": children, "people": people, "breadcrumb": crumbs}
+    return render(request, "org/unit.html", context)
+
+
+@login_required
+@require_GET
+def person_detail(request, pk: int):
+    person = get_person_for_user(request.user, pk)
+    context = {
+        "person": person,
+        "leaves": person.leaves.all(),
+        "memberships": person.track_memberships.select_related("track").order_by("-year"),
+        "secondments": person.secondments.select_related("home_unit", "host_unit"),
+        "breadcrumb": [(_("People"), reverse("org:people")), (person.name, "")],
+    }
+    return render(request, "org/person.html", context)
+
+
+def _filtered_people(request):
+    form = PeopleFilterForm(request.GET, units=units_for_user(request.user, BROWSERS))
+    people = filter_people(people_for_user(request.user, BROWSERS), **form.filters())
+    return form, people.select_related("unit", "position", "reviewer")
+
+
+@login_required
+@require_GET
+def people_list(request):
+    require_role(request.user, *BROWSERS)
+    form, people = _filtered_people(request)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "breadcrumb": [(_("People"), "")]}
+    return render(request, "org/people.html", context)
+
+
+@login_required
+@require_GET
+def people_export(request):
+    require_role(request.user, *BROWSERS)
+    _form, people = _filtered_people(request)
+    return _xlsx(excel.export_people(people), "people")
+
+
+@login_required
+@require_GET
+def import_template(request):
+    require_role_over_a_whole_tree(request.user, Role.OFFICE)
+    return _xlsx(excel.build_template(), "import-template")
+
+
+class ImportForm(forms.Form):
+    workbook = forms.FileField(label=gettext_lazy("Excel workbook (.xlsx)"))
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        if upload.size > settings.KAOHE_MAX_UPLOAD_BYTES:
+            limit = settings.KAOHE_MAX_UPLOAD_BYTES // (1024 * 1024)
+            raise forms.ValidationError(_("The file is larger than %(limit)s MB.") % {"limit": limit})
+        return upload
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_people(request):
+    require_role_over_a_whole_tree(request.user, Role.OFFICE)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["workbook"]
+        result = excel.import_workbook(upload, actor=request.user, filename=upload.name)
+    crumbs = [(_("Import from Excel"), "")]
+    return render(request, "org/import.html", {"form": form, "result": result, "breadcrumb": crumbs})

@@ -1,0 +1,36 @@
+"""The JSON API at /api/ (Django Ninja), OpenAPI at /api/docs.
+
+Two ways in: the browser session (with CSRF on unsafe methods) or a personal access token sent as
+``Authorization: Bearer <token>``. Only the token's SHA-256 is stored, so a token is found by the
+hash of what the client sent; revoked and expired tokens are refused.
+"""
+
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+from kaohe.accounts.services import user_for_token
+from kaohe.org.api import router as org_router
+
+MAX_TOKEN_LENGTH = 200
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        if len(token) > MAX_TOKEN_LENGTH or "\x00" in token:
+            return None
+        user = user_for_token(token)  # refuses unknown, revoked and expired tokens; notes last use
+        if user is not None:
+            request.user = user  # the scope layer reads request.user, as for a session
+        return user
+
+
+api = NinjaAPI(
+    title="Kaohe API",
+    version="1",
+    description="Organisation data of Kaohe (考核). Every answer is limited to the caller's scope.",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_router("/", org_router)
