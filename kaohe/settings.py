@@ -115,10 +115,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Failed-login throttling (django-axes): at most KAOHE_LOGIN_FAILURES failures an hour per account,
-# and as many from one address, then that account (or address) is locked until the hour is over.
+# then that account is locked until the hour is over. Not per address: a whole township office sits
+# behind one NAT address, and one mistyping colleague must not lock everyone out (so axes.W006 is
+# silenced on purpose).
 AXES_FAILURE_LIMIT = int(os.environ.get("KAOHE_LOGIN_FAILURES", "100"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

@@ -29,6 +29,9 @@ def _missing() -> str | None:
 
 def pytest_collection_modifyitems(config, items):
     reason = _missing()
+    if reason and os.environ.get("KAOHE_REQUIRE_BROWSER") == "1":
+        # CI sets this: a missing browser there is a failure, not a skip.
+        raise pytest.UsageError(f"browser tests required but {reason}")
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)

@@ -252,8 +252,9 @@ def test_login_locks_after_the_configured_failures(org, settings):
     response = client.post(reverse("login"), {"username": "office", "password": PASSWORD})
     assert response.status_code == 429
     assert "登录失败次数过多" in _text(response)
+    # The lock is per account: a colleague behind the same address still gets in.
     other = Client().post(reverse("login"), {"username": "leader", "password": PASSWORD})
-    assert other.status_code == 429  # the same address is locked too (AXES_LOCKOUT_PARAMETERS)
+    assert other.status_code == 302
 
 
 @pytest.mark.parametrize("size", ["/static/kaohe/app.css", "/static/vendor/htmx.min.js"])
