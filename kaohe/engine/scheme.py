@@ -62,6 +62,22 @@ def parse_limit(value: Any) -> dict[str, Any]:
 Share = Annotated[float, BeforeValidator(parse_share)]
 
 
+def parse_ratio(value: Any) -> float:
+    """A share written as a percentage ("66.67%") or as an exact fraction ("2/3", "三分之二")."""
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", value)
+        if m and int(m.group(2)) > 0:
+            return int(m.group(1)) / int(m.group(2))
+        m = re.fullmatch(r"\s*([一二三四五六七八九十])分之([一二三四五六七八九十])\s*", value)
+        if m:
+            digits = "一二三四五六七八九十"
+            return (digits.index(m.group(2)) + 1) / (digits.index(m.group(1)) + 1)
+    return parse_share(value)
+
+
+Ratio = Annotated[float, BeforeValidator(parse_ratio)]
+
+
 def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str | int | float) and not isinstance(value, bool) else value
 
@@ -126,16 +142,44 @@ class Indicator(Model):
     indicators: dict[str, Indicator] | None = None
 
 
+class OverallTick(Model):
+    """The overall tick column of a ballot form (优秀 / 称职 / 基本称职 / 不称职) beside weighted
+    dimensions: rows whose dimension is ``name``. It does not score; vote rules count it."""
+
+    name: str = "总体评价"
+    options: StrList
+
+
+class VoteRule(Model):
+    """A vote-share threshold on a person's ballots (党政领导干部考核工作条例, local practice):
+    the share of ballots for ``options`` (of all counted ballots) ``below`` or ``above`` a threshold →
+    a named outcome, or a grading effect. ``strict``: "超过 / 低于" (>, <); not strict: "达到 / 未达到"
+    (≥ for above, ≤ for below)."""
+
+    options: StrList
+    below: Ratio | None = None
+    above: Ratio | None = None
+    strict: bool = True
+    groups: StrList | None = None  # rater groups counted (default: all)
+    effect: Literal["outcome", "no_grade", "pending", "grade_at_most", "fixed_grade"] = "outcome"
+    grade: str | None = None
+    action: str | None = None  # the outcome's text (default: the rule's name)
+
+
 class BallotSpec(Model):
     """Democratic evaluation: options mapped to points, optional weighted dimensions (德能勤绩廉),
     rater groups with weights; a group with fewer than ``min_ballots`` valid ballots has no result and
-    the remaining groups' weights are renormalised (or it scores zero)."""
+    the remaining groups' weights are renormalised (or it scores zero). ``drop_extremes``: ballots
+    dropped at each end (highest and lowest) per person and rater group before the mean."""
 
     options: dict[str, float]
     dimensions: dict[str, Share] | None = None
     rater_groups: dict[str, Share]
     min_ballots: int = Field(default=1, ge=1)
     when_group_missing: Literal["renormalise", "zero"] = "renormalise"
+    drop_extremes: int = Field(default=0, ge=0)
+    overall: OverallTick | None = None
+    vote_rules: dict[str, VoteRule] = {}
 
 
 class Component(Model):
@@ -169,7 +213,8 @@ class Cap(Model):
     at_most: LimitValue
 
 
-Effect = Literal["no_grade", "grade_at_most", "fixed_grade", "deduct"]
+Effect = Literal["no_grade", "pending", "comment_only", "grade_at_most", "fixed_grade", "deduct"]
+UNGRADED_EFFECTS = ("pending", "no_grade", "comment_only")  # strongest first
 
 
 class Veto(Model):
@@ -182,8 +227,13 @@ class Veto(Model):
 
 
 class LacksGrade(Model):
+    """Fewer than ``at_least`` of ``grades`` in the last ``in_last`` earlier periods of ``kind``
+    (default: the scheme's own period; ``quarter`` reads routine quarterly grades)."""
+
     grades: StrList
     in_last: int = Field(ge=1)  # previous periods looked at
+    at_least: int = Field(default=1, ge=1)
+    kind: Literal["month", "quarter", "half", "year"] | None = None
 
 
 class Condition(Model):
@@ -193,6 +243,8 @@ class Condition(Model):
     months_in_unit_below: float | None = None
     leave_share_above: Share | None = None  # leave days ÷ working days
     sanction_at_least: str | None = None  # a level of ``sanction_levels``, during its impact period
+    sanction_in: StrList | None = None  # any of these levels, during its impact period
+    flag: str | None = None  # a yes/no people column (under_investigation: 是)
     lacks_grade: LacksGrade | None = None  # none of these grades in the last N periods
     attribute: dict[str, StrList] | None = None  # any person attribute equal to one of the values
 
@@ -242,7 +294,7 @@ class QuotaRule(Model):
     at_least: LimitValue | None = None
     rounding: Literal["down", "half_up", "up"] = "half_up"
     minimum: int = Field(default=0, ge=0)  # places the ceiling gives at least, however small the group
-    by_unit_grade: dict[str, Share] | None = None  # ceiling share by the unit's own grade
+    by_unit_grade: dict[str, Share] | None = None  # ceiling share by the unit's own grade (at_most: other units)
     overall_at_most: Share | None = None  # cap over all groups together
 
 
@@ -262,6 +314,10 @@ class Grading(Model):
     quotas: dict[str, QuotaRule] | None = None
     quota_groups: QuotaGroups = QuotaGroups()
     tie_break: list[str] = ["total desc", "person asc"]
+    # Who the quota shares are of (公务员考核规定: 优秀 is a share of the participants who get a grade):
+    # graded (default, fixed grades included) | graded_not_fixed | everyone (ungraded people too)
+    quota_base: Literal["graded", "graded_not_fixed", "everyone"] = "graded"
+    rank_ungraded: bool = False  # people without a grade take a rank place (default: they do not)
 
 
 class TailRule(Model):
@@ -275,12 +331,23 @@ class TailRule(Model):
 
 
 class Outcome(Model):
-    """Counts of grades over periods → a named outcome (three consecutive 优秀 → 记三等功)."""
+    """Counts of grades over periods → a named outcome (three consecutive 优秀 → 记三等功).
+
+    The periods are this one (unless ``include_current`` is false) and the earlier periods of ``kind``
+    (default: the scheme's own), most recent first. ``consecutive``: an unbroken run of at least k
+    ending now; ``cumulative``: at least k within the last ``within``. ``every``: only when the count
+    reaches a multiple of k with this period (each 2 years → one pay step, the run then starts again).
+    ``at_most``: a share or count of the quota group that may get it, in rank order (嘉奖 ≤ 20%)."""
 
     grades: StrList
     consecutive: int | None = Field(default=None, ge=1)
     cumulative: int | None = Field(default=None, ge=1)
     within: int | None = Field(default=None, ge=1)  # periods looked at for cumulative counts
+    include_current: bool = True
+    every: bool = False
+    kind: Literal["month", "quarter", "half", "year"] | None = None
+    at_most: LimitValue | None = None
+    rounding: Literal["down", "half_up", "up"] = "down"
 
 
 class Consequences(Model):
@@ -289,12 +356,43 @@ class Consequences(Model):
 
 
 class Pool(Model):
-    """An incentive pool shared in integer fen by coefficient (largest remainder preserves the total)."""
+    """An incentive pool shared in integer fen by coefficient (largest remainder preserves the total).
+    With ``by`` (an attribute: unit, track…) it is one pool per value, each with its own amount
+    (``amounts``, or ``amount`` for every value) and each preserved to the fen."""
 
     amount: float | None = Field(default=None, ge=0)  # yuan; period data may give it instead
     tracks: StrList | None = None  # only these tracks share the pool (default: everyone graded)
+    when: dict[str, StrList] | None = None  # only people whose attributes match
+    by: str | None = None
+    amounts: dict[str, float] | None = None  # by value of ``by``: yuan
     basis: Literal["coefficient", "total"] = "coefficient"
     grade_coefficients: dict[str, float] | None = None
+
+
+class Secondment(Model):
+    """Dual evaluation of seconded staff (派出 / 派驻 / 挂职, seed 004): the home unit's result and the host
+    unit's score combined by shares. People columns: ``host_share`` (0–1 or "70%"; empty → ``host_share``
+    below) and ``host_score`` (the host's score on the scale of ``stage``); no host score → home only."""
+
+    host_share: Share | None = None  # default share of the host when the data gives none
+    stage: Literal["base", "total"] = "base"  # combine base scores, or totals after adjustments
+
+
+class SanctionLevel(Model):
+    """Impact period of a sanction level: months after it (警告 6), or years: the year of the sanction
+    and the next (years: 2)."""
+
+    months: float | None = Field(default=None, ge=0)
+    years: int | None = Field(default=None, ge=1)
+
+
+def _sanction_level(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"months": value}
+    return value
+
+
+SanctionLevelValue = Annotated[SanctionLevel, BeforeValidator(_sanction_level)]
 
 
 class Scheme(Model):
@@ -307,7 +405,7 @@ class Scheme(Model):
     adjustments: dict[str, Adjustment] = {}
     caps: dict[str, Cap] = {}
     vetoes: dict[str, Veto] = {}
-    sanction_levels: dict[str, float] = {}  # level → impact months, lightest first
+    sanction_levels: dict[str, SanctionLevelValue] = {}  # level → impact, lightest first
     eligibility: dict[str, Eligibility] = {}
     coefficients: dict[str, Coefficient] = {}
     aggregation: Aggregation | None = None
@@ -315,6 +413,14 @@ class Scheme(Model):
     tail_rules: dict[str, TailRule] = {}
     consequences: Consequences = Consequences()
     pool: Pool | None = None
+    pools: dict[str, Pool] = {}
+    secondment: Secondment | None = None
+    routine_grades: list[str] = []  # grades of other period kinds that previous.csv may hold (好 …)
+
+    def all_pools(self) -> list[tuple[str, str, Pool]]:
+        """(name, rule path, pool) for ``pool`` and every entry of ``pools``."""
+        out = [("激励资金", "pool", self.pool)] if self.pool is not None else []
+        return out + [(name, f"pools.{name}", p) for name, p in self.pools.items()]
 
     def tree_for(self, component: str, track: str) -> dict[str, Indicator] | None:
         """The indicator tree a track uses in a component (its own, else the common one)."""
@@ -378,6 +484,7 @@ def _pct(x: float) -> str:
 
 def _check(s: Scheme, p: ProblemList) -> None:
     grades = set(s.grading.grades)
+    all_grades = grades | set(s.routine_grades)
     tracks = set(s.tracks)
     if not s.tracks:
         p.add("tracks", "at least one track", "none")
@@ -417,8 +524,14 @@ def _check(s: Scheme, p: ProblemList) -> None:
                 f"one of sanction_levels {levels}",
                 rule.when.sanction_at_least,
             )
+        for lv in rule.when.sanction_in or []:
+            if lv not in levels:
+                p.add(f"{path}.when.sanction_in", f"one of sanction_levels {levels}", lv)
         if rule.when.lacks_grade is not None:
-            _check_grades(f"{path}.when.lacks_grade.grades", rule.when.lacks_grade.grades, grades, p)
+            _check_grades(f"{path}.when.lacks_grade.grades", rule.when.lacks_grade.grades, all_grades, p)
+    for name, lv in s.sanction_levels.items():
+        if (lv.months is None) == (lv.years is None):
+            p.add(f"sanction_levels.{name}", "impact months (a number) or {years: n}", "both or neither")
     for name, coef in s.coefficients.items():
         _check_coefficient(f"coefficients.{name}", coef, grades, p)
     _check_coefficient_cycles(s, p)
@@ -434,14 +547,19 @@ def _check(s: Scheme, p: ProblemList) -> None:
     if s.consequences.pay_factor:
         _check_grades("consequences.pay_factor", list(s.consequences.pay_factor), grades, p)
     for name, out in (s.consequences.outcomes or {}).items():
-        _check_grades(f"consequences.outcomes.{name}.grades", out.grades, grades, p)
+        _check_grades(f"consequences.outcomes.{name}.grades", out.grades, all_grades, p)
         if (out.consecutive is None) == (out.cumulative is None):
             p.add(f"consequences.outcomes.{name}", "either consecutive or cumulative", "both or neither")
-    for t in (s.pool.tracks if s.pool else None) or []:
-        if t not in tracks:
-            p.add("pool.tracks", f"one of {sorted(tracks)}", t)
-    if s.pool and s.pool.grade_coefficients:
-        _check_grades("pool.grade_coefficients", list(s.pool.grade_coefficients), grades, p)
+        if out.within is not None and out.cumulative is not None and out.within < out.cumulative:
+            p.add(f"consequences.outcomes.{name}.within", f"at least cumulative ({out.cumulative})", out.within)
+    for _pname, path, pool in s.all_pools():
+        for t in pool.tracks or []:
+            if t not in tracks:
+                p.add(f"{path}.tracks", f"one of {sorted(tracks)}", t)
+        if pool.grade_coefficients:
+            _check_grades(f"{path}.grade_coefficients", list(pool.grade_coefficients), grades, p)
+        if pool.amounts is not None and pool.by is None:
+            p.add(f"{path}.amounts", "amounts only with by (one pool per value)", "no by")
 
 
 def _check_grades(path: str, names: list[str], grades: set[str], p: ProblemList) -> None:
@@ -486,6 +604,21 @@ def _check_component(s: Scheme, name: str, comp: Component, p: ProblemList, trac
             p.add(f"{path}.ballot.rater_groups", "weights adding up to 100%", _pct(w))
         if b.dimensions is not None and not _close(sum(b.dimensions.values()), 1.0):
             p.add(f"{path}.ballot.dimensions", "weights adding up to 100%", _pct(sum(b.dimensions.values())))
+        if b.overall is not None and b.dimensions is None:
+            p.add(f"{path}.ballot.overall", "an overall tick only beside dimensions", "no dimensions")
+        ticks = set(b.overall.options) if b.overall is not None else set(b.options)
+        grades = set(s.grading.grades)
+        for vname, rule in b.vote_rules.items():
+            vpath = f"{path}.ballot.vote_rules.{vname}"
+            for o in rule.options:
+                if o not in ticks:
+                    p.add(f"{vpath}.options", f"one of {sorted(ticks)}", o)
+            for grp in rule.groups or []:
+                if grp not in b.rater_groups:
+                    p.add(f"{vpath}.groups", f"one of {sorted(b.rater_groups)}", grp)
+            if (rule.below is None) == (rule.above is None):
+                p.add(vpath, "either below or above", "both or neither")
+            _check_effect(vpath, rule.effect, rule.grade, grades, p)
         if not b.options:
             p.add(f"{path}.ballot.options", "at least one option", "none")
 
@@ -641,8 +774,6 @@ def _check_grading(s: Scheme, p: ProblemList, grades: set[str], tracks: set[str]
         _check_grades("grading.quotas", [name], grades, p)
         if rule.at_most is None and rule.at_least is None and rule.by_unit_grade is None:
             p.add(path, "at_most, at_least or by_unit_grade", "none")
-        if rule.by_unit_grade is not None and rule.at_most is not None:
-            p.add(path, "at_most or by_unit_grade, not both", "both")
     known = {"track", "unit", "unit_kind", "identity", "staffing", "post_type", "post_level"}
     for key in g.quota_groups.by:
         if key not in known and not re.fullmatch(r"[\w\u4e00-\u9fff]+", key):
