@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name == name:
+            if exc.name and (exc.name == name or name.startswith(exc.name + ".")):
                 continue  # a domain that has not landed yet
             raise
         module.register(sub)

@@ -8,8 +8,9 @@ Pipeline (each step cites the scheme rule that drives it):
 4. adjustments       claims and miss notices per category, ``caps``, vetoes' deductions, KPI multiples
 5. coefficients      static, dynamic, by grade; applied to the total, the bonus or the pool share
 6. total             (base + bonus × bonus coefficient − deductions) × total coefficient, half-up 2 dp
-7. rank              within the track and the quota group, ties broken by ``grading.tie_break``
-8. eligibility       ``eligibility`` rules and ``vetoes``: no grade, grade at most X, fixed grade
+7. eligibility       ``eligibility`` rules, ``vetoes`` and ballot ``vote_rules``: no grade (pending,
+                     comment only), grade at most X, fixed grade
+8. rank              within the track and the quota group among graded people, ties by ``tie_break``
 9. grade             thresholds, quotas with ceilings and floors (see grading.py)
 10. tail             ``tail_rules`` over this and earlier periods
 11. consequences     pay factor, outcomes from consecutive / cumulative grades
@@ -29,9 +30,15 @@ from kaohe.engine.data import Codes, PeriodData, Table
 from kaohe.engine.errors import DataError, ProblemList
 from kaohe.engine.formula import FormulaError, evaluate
 from kaohe.engine.grading import assign_grades, cap_overall, quota_counts
-from kaohe.engine.numeric import largest_remainder, round_count, round_half_up
+from kaohe.engine.numeric import (
+    largest_remainder_groups,
+    round_count,
+    round_half_up,
+    segment_cumsum,
+    segment_starts,
+)
 from kaohe.engine.result import Result
-from kaohe.engine.scheme import Scheme, coefficient_order
+from kaohe.engine.scheme import UNGRADED_EFFECTS, Scheme, coefficient_order
 from kaohe.engine.tree import Leaf, leaves
 
 Progress = Callable[[str], None]
@@ -59,9 +66,9 @@ def compute(scheme: Scheme, data: PeriodData, progress: Progress | None = None) 
     problems.raise_if_any()
     _total(r)
     step("rank")
+    _eligibility(r)
     _rank(r)
     step("grade")
-    _eligibility(r)
     _grade(r)
     step("consequences")
     _tail(r)
@@ -213,7 +220,8 @@ def _check_data(r: Result, p: ProblemList) -> None:
     _check_codes(p, d, "kpis", "indicator", [k for k, v in all_leaves.items() if v.node.source == "kpi"])
     _check_codes(p, d, "claims", "category", list(s.adjustments))
     _check_codes(p, d, "flags", "item", list(s.vetoes))
-    _check_codes(p, d, "previous", "grade", list(s.grading.grades), allow_empty=True)
+    _check_codes(p, d, "previous", "grade", r.all_grades(), allow_empty=True)
+    _check_codes(p, d, "sanctions", "level", list(s.sanction_levels))
     if len(d.kpis):
         target = d.kpis.columns["target"]
         bad = np.flatnonzero(~(target > 0))
@@ -312,9 +320,10 @@ def _check_ballots(r: Result, p: ProblemList) -> None:
         return
     _name, b = ballot_comps[0]
     _check_codes(p, d, "ballots", "group", list(b.rater_groups))
-    _check_codes(p, d, "ballots", "option", list(b.options))
+    _check_codes(p, d, "ballots", "option", ballot_options(b))
     if b.dimensions is not None:
-        _check_codes(p, d, "ballots", "dimension", list(b.dimensions))
+        dims = list(b.dimensions) + ([b.overall.name] if b.overall is not None else [])
+        _check_codes(p, d, "ballots", "dimension", dims)
     count = t.columns.get("count")
     if count is not None:
         bad = np.flatnonzero(~(count >= 0))
@@ -333,8 +342,6 @@ def _check_numbers(r: Result, p: ProblemList) -> None:
             need["months_in_unit"] = f"eligibility.{name}"
         if w.leave_share_above is not None:
             need["leave_days"] = need["working_days"] = f"eligibility.{name}"
-        if w.sanction_at_least is not None:
-            need["sanction_months_ago"] = f"eligibility.{name}"
     for col, rule in need.items():
         if col not in people.numbers:
             p.add(
@@ -344,10 +351,26 @@ def _check_numbers(r: Result, p: ProblemList) -> None:
                 file=r.data.source("people"),
             )
     for name, rule in s.eligibility.items():
-        if rule.when.sanction_at_least is not None and "sanction" not in people.attributes:
+        w = rule.when
+        if (w.sanction_at_least is not None or w.sanction_in is not None) and not len(r.data.sanctions):
+            if "sanction" not in people.attributes:
+                p.add(
+                    "column sanction",
+                    f"the sanction level column that eligibility.{name} reads (or a sanctions table)",
+                    "no such column",
+                    file=r.data.source("people"),
+                )
+            elif "sanction_months_ago" not in people.numbers and "sanction_year" not in people.numbers:
+                p.add(
+                    "column sanction_months_ago",
+                    f"a number column that eligibility.{name} reads (or sanction_year)",
+                    "no such column",
+                    file=r.data.source("people"),
+                )
+        if w.flag is not None and w.flag not in people.attributes:
             p.add(
-                "column sanction",
-                f"the sanction level column that eligibility.{name} reads",
+                f"column {w.flag}",
+                f"the yes/no column that eligibility.{name} reads",
                 "no such column",
                 file=r.data.source("people"),
             )
@@ -378,6 +401,8 @@ def _components(r: Result) -> None:
     r.component_names = list(s.components)
     r.components = np.zeros((n, len(s.components)), dtype=np.float64)
     r.kpi_multiple_points = np.zeros(n)
+    r.ballot_cache = {}
+    _vote_rules(r)
     for c, (cname, comp) in enumerate(s.components.items()):
         if comp.ballot is not None:
             r.components[:, c] = _ballot_scores(r, cname)
@@ -476,31 +501,81 @@ def _code_of(col: Codes, name: str) -> int:
         return -3
 
 
+def ballot_options(b) -> list[str]:  # noqa: ANN001
+    """Options a ballots table may hold: the scored ones, then the overall tick's."""
+    extra = [o for o in (b.overall.options if b.overall is not None else []) if o not in b.options]
+    return list(b.options) + extra
+
+
 def ballot_group_scores(r: Result, cname: str) -> tuple[np.ndarray, np.ndarray]:
-    """Per person and rater group: (mean points of valid ballots, ballot count). Dimension ballots
-    score Σ dimension weight × option points."""
+    """Per person and rater group: (mean points of the counted ballots, ballots received)."""
+    got = ballot_groups(r, cname)
+    return got[0], got[1]
+
+
+def ballot_groups(r: Result, cname: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per person and rater group: mean points, ballots received, ballots dropped as extremes.
+
+    Counts are gathered per (person, group, dimension) × option. ``drop_extremes`` k removes k
+    ballots from the highest-scoring options and k from the lowest in each (person, group, dimension)
+    that received more than 2k. With dimensions (德能勤绩廉), the group's mean is Σ dimension weight ×
+    that dimension's mean over the dimensions marked (weights renormalised), and the ballots
+    received are those of the most-marked dimension. Rows of the overall tick do not score."""
+    cache = r.ballot_cache.get(cname)
+    if cache is not None:
+        return cache
     d, b = r.data, r.scheme.components[cname].ballot
     assert b is not None
     n = len(d.people)
     n_groups = len(b.rater_groups)
     t = d.ballots
-    if not len(t) or "group#" not in t.columns:
-        return np.zeros((n, n_groups)), np.zeros((n, n_groups))
+    if not len(t) or "group#" not in t.columns or "option#" not in t.columns:
+        z = np.zeros((n, n_groups))
+        r.ballot_cache[cname] = (z, z, z)
+        return z, z, z
+    n_opt = len(b.options)
+    dims = list(b.dimensions.values()) if b.dimensions is not None else [1.0]
+    n_dim = len(dims)
     group, option = t.columns["group#"], t.columns["option#"]
-    count = t.columns["count"].astype(np.float64)
-    pts = np.array(list(b.options.values()))[option]
+    count = np.nan_to_num(t.columns["count"].astype(np.float64))
+    ok = (group >= 0) & (option >= 0) & (option < n_opt)
     if b.dimensions is not None:
-        dim = t.columns["dimension#"]
-        dim_w = np.array(list(b.dimensions.values()))[dim]
-        # ballots are counted per dimension; the number of ballots is the count of one dimension
-        points = np.bincount(t.person * n_groups + group, weights=count * pts * dim_w, minlength=n * n_groups)
-        ballots = np.bincount(t.person * n_groups + group, weights=count * dim_w, minlength=n * n_groups)
+        dim = t.columns.get("dimension#")
+        dim = dim if dim is not None else np.zeros(len(t), dtype=np.int64)
+        ok &= (dim >= 0) & (dim < n_dim)
     else:
-        points = np.bincount(t.person * n_groups + group, weights=count * pts, minlength=n * n_groups)
-        ballots = np.bincount(t.person * n_groups + group, weights=count, minlength=n * n_groups)
+        dim = np.zeros(len(t), dtype=np.int64)
+    cell = (t.person[ok] * n_groups + group[ok]) * n_dim + dim[ok]
+    counts = np.bincount(
+        cell * n_opt + option[ok], weights=count[ok], minlength=n * n_groups * n_dim * n_opt
+    ).reshape(-1, n_opt)
+    received = counts.sum(axis=1)
+    pts = np.array(list(b.options.values()), dtype=np.float64)
+    dropped = np.zeros(len(counts))
+    if b.drop_extremes:
+        k = float(b.drop_extremes)
+        order = np.argsort(-pts, kind="stable")  # highest points first
+        c = counts[:, order]
+        apply = received > 2 * k
+        before = np.cumsum(c, axis=1) - c
+        top = np.minimum(c, np.maximum(k - before, 0))
+        after = np.cumsum(c[:, ::-1], axis=1)[:, ::-1] - c
+        low = np.minimum(c - top, np.maximum(k - after, 0))
+        c = np.where(apply[:, None], c - top - low, c)
+        counts = np.empty_like(c)
+        counts[:, order] = c
+        dropped = np.where(apply, 2 * k, 0.0)
+    kept = counts.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.where(ballots > 0, points / ballots, 0.0)
-    return mean.reshape(n, n_groups), np.round(ballots, 9).reshape(n, n_groups)
+        dim_mean = np.where(kept > 0, (counts @ pts) / kept, 0.0).reshape(n * n_groups, n_dim)
+    w = np.array(dims)[None, :] * (kept.reshape(n * n_groups, n_dim) > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(w.sum(axis=1) > 0, (w * dim_mean).sum(axis=1) / w.sum(axis=1), 0.0)
+    ballots = np.round(received.reshape(n * n_groups, n_dim).max(axis=1), 9)
+    drop = dropped.reshape(n * n_groups, n_dim).max(axis=1)
+    out = (mean.reshape(n, n_groups), ballots.reshape(n, n_groups), drop.reshape(n, n_groups))
+    r.ballot_cache[cname] = out
+    return out
 
 
 def _ballot_scores(r: Result, cname: str) -> np.ndarray:
@@ -508,7 +583,7 @@ def _ballot_scores(r: Result, cname: str) -> np.ndarray:
     are renormalised (or it counts as zero)."""
     b = r.scheme.components[cname].ballot
     assert b is not None
-    mean, ballots = ballot_group_scores(r, cname)
+    mean, ballots, _dropped = ballot_groups(r, cname)
     weights = np.array(list(b.rater_groups.values()))
     valid = ballots >= b.min_ballots
     w = np.where(valid, weights, 0.0)
@@ -520,6 +595,64 @@ def _ballot_scores(r: Result, cname: str) -> np.ndarray:
         return np.where(total_w > 0, got / total_w, 0.0)
 
 
+def _vote_rules(r: Result) -> None:
+    """Vote-share thresholds: share of a person's ballots (in the rule's rater groups) for the rule's
+    options, from the overall tick when the form has one, else from the scored options (dimension
+    marks weighted by the dimension weights, so that each ballot counts once)."""
+    s, d = r.scheme, r.data
+    n = len(d.people)
+    r.vote_rules = []
+    shares: list[np.ndarray] = []
+    hits: list[np.ndarray] = []
+    for cname, comp in s.components.items():
+        b = comp.ballot
+        if b is None or not b.vote_rules:
+            continue
+        t = d.ballots
+        opts = ballot_options(b)
+        n_groups = len(b.rater_groups)
+        tally = np.zeros((n, n_groups, len(opts)))
+        if len(t) and "group#" in t.columns and "option#" in t.columns:
+            group, option = t.columns["group#"], t.columns["option#"]
+            count = np.nan_to_num(t.columns["count"].astype(np.float64))
+            ok = (group >= 0) & (option >= 0)
+            weight = np.ones(len(t))
+            if b.dimensions is not None:
+                dim = t.columns.get("dimension#", np.zeros(len(t), dtype=np.int64))
+                n_dim = len(b.dimensions)
+                if b.overall is not None:
+                    ok &= dim == n_dim
+                else:
+                    ok &= (dim >= 0) & (dim < n_dim)
+                    weight = np.append(np.array(list(b.dimensions.values())), 0.0)[
+                        np.where(dim >= 0, dim, -1)
+                    ]
+            idx = (t.person[ok] * n_groups + group[ok]) * len(opts) + option[ok]
+            tally = np.bincount(
+                idx, weights=(count * weight)[ok], minlength=n * n_groups * len(opts)
+            ).reshape(n, n_groups, len(opts))
+        for vname, rule in b.vote_rules.items():
+            gsel = (
+                [list(b.rater_groups).index(g) for g in rule.groups] if rule.groups else list(range(n_groups))
+            )
+            sub = tally[:, gsel, :].sum(axis=1)
+            den = sub.sum(axis=1)
+            num = sub[:, [opts.index(o) for o in rule.options]].sum(axis=1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.where(den > 0, num / den, np.nan)
+            eps = 1e-9
+            if rule.below is not None:
+                hit = share < rule.below - eps if rule.strict else share <= rule.below + eps
+            else:
+                assert rule.above is not None
+                hit = share > rule.above + eps if rule.strict else share >= rule.above - eps
+            r.vote_rules.append((f"components.{cname}.ballot.vote_rules.{vname}", vname, rule))
+            shares.append(share)
+            hits.append(hit & (den > 0))
+    r.vote_shares = np.stack(shares, axis=1) if shares else np.zeros((n, 0))
+    r.vote_hits = np.stack(hits, axis=1) if hits else np.zeros((n, 0), dtype=bool)
+
+
 # --- 3–6. base, adjustments, coefficients, total ---------------------------------------------------
 
 
@@ -527,8 +660,10 @@ def _base(r: Result) -> None:
     shares = np.array([c.share for c in r.scheme.components.values()])
     r.base_current = r.components @ shares
     r.base = r.base_current.copy()
+    _secondment_shares(r)
     agg = r.scheme.aggregation
     if agg is None:
+        _second(r, "base")
         return
     d = r.data
     n = len(d.people)
@@ -558,6 +693,55 @@ def _base(r: Result) -> None:
         r.aggregation_parts[pname] = value
         base += part.share * value
     r.base = base
+    _second(r, "base")
+
+
+def _secondment_shares(r: Result) -> None:
+    """Host share and host score per person (secondment: dual evaluation by home and host unit)."""
+    from kaohe.engine.scheme import parse_share
+
+    s, people = r.scheme, r.data.people
+    n = len(people)
+    r.host_share = np.zeros(n)
+    r.host_score = np.full(n, np.nan)
+    r.home_value = np.full(n, np.nan)
+    if s.secondment is None:
+        return
+    default = s.secondment.host_share if s.secondment.host_share is not None else np.nan
+    share = people.numbers.get("host_share")
+    if share is None and "host_share" in people.attributes:
+        col = people.attributes["host_share"]
+        parsed = {}
+        for nm in col.names:
+            try:
+                parsed[nm] = parse_share(nm)
+            except ValueError:
+                try:
+                    parsed[nm] = float(nm)
+                except ValueError:
+                    parsed[nm] = np.nan
+        share = col.lookup(parsed, default=np.nan)
+    share = np.full(n, np.nan) if share is None else share.astype(np.float64).copy()
+    share = np.where(np.isnan(share), default, share)
+    host = people.numbers.get("host_score", np.full(n, np.nan))
+    has = np.isfinite(host) & np.isfinite(share) & (share > 0)
+    r.host_share = np.where(has, np.clip(share, 0.0, 1.0), 0.0)
+    r.host_score = np.where(has, host, np.nan)
+
+
+def _second(r: Result, stage: str) -> None:
+    """Combine the home unit's value with the host's score by shares at ``stage`` (base or total)."""
+    sec = r.scheme.secondment
+    if sec is None or sec.stage != stage:
+        return
+    h = r.host_share
+    has = h > 0
+    if stage == "base":
+        r.home_value = np.where(has, r.base, np.nan)
+        r.base = np.where(has, (1 - h) * r.base + h * np.nan_to_num(r.host_score), r.base)
+    else:
+        r.home_value = np.where(has, r.total_raw, np.nan)
+        r.total_raw = np.where(has, (1 - h) * r.total_raw + h * np.nan_to_num(r.host_score), r.total_raw)
 
 
 def _adjustments(r: Result) -> None:
@@ -659,6 +843,7 @@ def _coefficients(r: Result, problems: ProblemList) -> None:
 def _total(r: Result) -> None:
     r.bonus = r.bonus_raw * r.bonus_coef + r.kpi_bonus
     r.total_raw = (r.base + r.bonus - r.deduction) * r.total_coef
+    _second(r, "total")
     r.total = round_half_up(r.total_raw, 2)
 
 
@@ -704,13 +889,18 @@ def _rank(r: Result) -> None:
     r.id_order[np.argsort(ids, kind="stable")] = np.arange(n)
     keys = _sort_keys(r)
     r.tie_keys = keys
-    order = np.lexsort(keys + [r.track])
-    r.rank = _positions(order, r.track, len(r.track_names))
-    r.track_size = np.bincount(r.track, minlength=len(r.track_names))[r.track]
+    # People without a grade take no rank place (unless grading.rank_ungraded): they sort last in
+    # their track and get rank 0, shown as 不定等次.
+    ranked = np.ones(n, dtype=bool) if r.scheme.grading.rank_ungraded else ~r.no_grade
+    r.ranked = ranked
+    last = (~ranked).astype(np.int8)
+    order = np.lexsort(keys + [last, r.track])
+    r.rank = np.where(ranked, _positions(order, r.track, len(r.track_names)), 0)
+    r.track_size = np.bincount(r.track[ranked], minlength=len(r.track_names))[r.track]
     _quota_groups(r)
-    r.group_order = np.lexsort(keys + [r.group])
-    r.group_rank = _positions(r.group_order, r.group, len(r.group_names))
-    r.group_size = np.bincount(r.group, minlength=len(r.group_names))[r.group]
+    r.group_order = np.lexsort(keys + [last, r.group])
+    r.group_rank = np.where(ranked, _positions(r.group_order, r.group, len(r.group_names)), 0)
+    r.group_size = np.bincount(r.group[ranked], minlength=len(r.group_names))[r.group]
 
 
 def _positions(order: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -789,15 +979,78 @@ def _problem(d: PeriodData, table: str, path: str, expected: str, found: str):  
 # --- 8–9. eligibility and grade ---------------------------------------------------------------------
 
 
+TRUE_WORDS = {"1", "1.0", "true", "yes", "y", "是", "有", "在查", "立案", "√"}
+
+
+def _truthy(r: Result, column: str) -> np.ndarray:
+    """A yes/no people column: 1 / true / 是 / … → True."""
+    people = r.data.people
+    n = len(people)
+    col = people.attributes.get(column)
+    if col is None:
+        return np.zeros(n, dtype=bool)
+    ok = np.array([nm.strip().lower() in TRUE_WORDS for nm in col.names] + [False], dtype=bool)
+    out = ok[np.where(col.codes >= 0, col.codes, len(col.names))]
+    num = people.numbers.get(column)
+    return out | (np.nan_to_num(num) > 0) if num is not None else out
+
+
+def active_sanctions(r: Result) -> np.ndarray:
+    """people × sanction levels: a sanction of that level within its impact period. Sources: the
+    sanctions table (several per person: level, months_ago and/or year) and the people columns
+    sanction + sanction_months_ago (or sanction_year). Months count from the sanction to the end of the
+    period; a level with ``years: 2`` covers the year of the sanction and the next."""
+    cached = getattr(r, "_active_sanctions", None)
+    if cached is not None:
+        return cached
+    s, d = r.scheme, r.data
+    n = len(d.people)
+    levels = list(s.sanction_levels)
+    months = np.array(
+        [lv.months if lv.months is not None else np.nan for lv in s.sanction_levels.values()] + [np.nan]
+    )
+    years = np.array(
+        [lv.years if lv.years is not None else np.nan for lv in s.sanction_levels.values()] + [np.nan]
+    )
+    active = np.zeros((n, len(levels)), dtype=bool)
+
+    def mark(person: np.ndarray, level: np.ndarray, ago: np.ndarray | None, year: np.ndarray | None) -> None:
+        lv = np.where(level >= 0, level, len(levels))
+        ago_m = np.full(len(person), np.nan) if ago is None else np.asarray(ago, dtype=np.float64)
+        year_d = np.full(len(person), np.nan) if year is None else s.year - np.asarray(year, dtype=np.float64)
+        # months from year alone: a sanction in the appraised year is 0 months ago, the year before 12
+        ago_m = np.where(np.isnan(ago_m), year_d * 12, ago_m)
+        year_d = np.where(np.isnan(year_d), np.floor(ago_m / 12), year_d)
+        by_months = ago_m < months[lv]
+        by_years = year_d < years[lv]
+        hit = (level >= 0) & (by_months | by_years) & ((ago_m >= 0) | (year_d >= 0))
+        active[person[hit], level[hit]] = True
+
+    col = d.people.attributes.get("sanction")
+    if col is not None:
+        mark(
+            np.arange(n),
+            col.recode(levels),
+            d.people.numbers.get("sanction_months_ago"),
+            d.people.numbers.get("sanction_year"),
+        )
+    t = d.sanctions
+    if len(t) and "level#" in t.columns:
+        mark(t.person, t.columns["level#"], t.columns.get("months_ago"), t.columns.get("year"))
+    r._active_sanctions = active
+    return active
+
+
 def _eligibility(r: Result) -> None:
-    """Which eligibility rules and vetoes hit each person (a boolean column per rule), and what they
-    allow: no grade, a best allowed grade, or a fixed grade."""
+    """Which eligibility rules, vetoes and vote rules hit each person (a boolean column per rule), and
+    what they allow: no grade (pending, comment only), a best allowed grade, or a fixed grade."""
     s, d = r.scheme, r.data
     n = len(d.people)
     people = d.people
     grades = s.grading.grades
     rules: list[tuple[str, str, str, str | None]] = []  # (rule path, effect, grade, reason)
     hits: list[np.ndarray] = []
+    levels = list(s.sanction_levels)
     for name, rule in s.eligibility.items():
         w = rule.when
         num = people.numbers
@@ -810,13 +1063,14 @@ def _eligibility(r: Result) -> None:
                 share = np.nan_to_num(num["leave_days"]) / num["working_days"]
             hit = np.nan_to_num(share) > w.leave_share_above
         elif w.sanction_at_least is not None:
-            levels = list(s.sanction_levels)
-            impact = people.attributes["sanction"].lookup(s.sanction_levels, default=np.nan)
-            heavy = people.attributes["sanction"].lookup({lv: i for i, lv in enumerate(levels)}, default=-1)
-            ago = np.nan_to_num(num["sanction_months_ago"], nan=np.inf)
-            hit = (heavy >= levels.index(w.sanction_at_least)) & (ago < impact)
+            hit = active_sanctions(r)[:, levels.index(w.sanction_at_least) :].any(axis=1)
+        elif w.sanction_in is not None:
+            hit = active_sanctions(r)[:, [levels.index(x) for x in w.sanction_in]].any(axis=1)
+        elif w.flag is not None:
+            hit = _truthy(r, w.flag)
         elif w.lacks_grade is not None:
-            hit = ~_has_grade_in_last(r, w.lacks_grade.grades, w.lacks_grade.in_last)
+            lg = w.lacks_grade
+            hit = _count_grades_in_last(r, lg.grades, lg.in_last, lg.kind) < lg.at_least
         elif w.attribute is not None:
             hit = np.ones(n, dtype=bool)
             for attr, values in w.attribute.items():
@@ -833,29 +1087,40 @@ def _eligibility(r: Result) -> None:
     for j, (name, veto) in enumerate(s.vetoes.items()):
         rules.append((f"vetoes.{name}", veto.effect, veto.grade or "", name))
         hits.append(flagged[:, j])
+    for k, (path, vname, vrule) in enumerate(r.vote_rules):
+        if vrule.effect != "outcome":
+            rules.append((path, vrule.effect, vrule.grade or "", vrule.action or vname))
+            hits.append(r.vote_hits[:, k])
     r.rule_hits = np.stack(hits, axis=1) if hits else np.zeros((n, 0), dtype=bool)
     r.rules = rules
     g_last = len(grades) - 1
     cap = np.zeros(n, dtype=np.int64)
     fixed = np.full(n, -1, dtype=np.int64)
-    no_grade = np.zeros(n, dtype=bool)
+    ungraded = np.full(n, len(UNGRADED_EFFECTS), dtype=np.int64)
     for (_path, effect, grade, _reason), hit in zip(rules, hits, strict=True):
         gi = grades.index(grade) if grade else g_last
-        if effect == "no_grade":
-            no_grade |= hit
+        if effect in UNGRADED_EFFECTS:
+            # several: the strongest label wins (pending, then no grade, then comment only)
+            ungraded = np.where(hit, np.minimum(ungraded, UNGRADED_EFFECTS.index(effect)), ungraded)
         elif effect == "grade_at_most":
             cap = np.where(hit, np.maximum(cap, gi), cap)
         elif effect == "fixed_grade":
             fixed = np.where(hit, np.maximum(fixed, gi), fixed)  # several fixed grades: the worst applies
     r.elig_cap = cap
     r.fixed = fixed
-    r.no_grade = no_grade
+    r.ungraded_kind = np.where(ungraded < len(UNGRADED_EFFECTS), ungraded, -1)
+    r.no_grade = r.ungraded_kind >= 0
+
+
+def _count_grades_in_last(r: Result, grades: list[str], k: int, kind: str | None = None) -> np.ndarray:
+    hist = r.history_grades(kind)
+    all_grades = r.all_grades()
+    want = [all_grades.index(g) for g in grades]
+    return np.isin(hist[:, :k], want).sum(axis=1)
 
 
 def _has_grade_in_last(r: Result, grades: list[str], k: int) -> np.ndarray:
-    hist = r.history_grades()
-    want = [r.scheme.grading.grades.index(g) for g in grades]
-    return np.isin(hist[:, :k], want).any(axis=1)
+    return _count_grades_in_last(r, grades, k) > 0
 
 
 def _grade(r: Result) -> None:
@@ -871,7 +1136,15 @@ def _grade(r: Result) -> None:
     best = np.maximum(abs_idx, r.elig_cap)
     graded = ~r.no_grade
     n_groups = len(r.group_names)
-    sizes = np.bincount(r.group[graded], minlength=n_groups).astype(np.float64)
+    # the quota base (grading.quota_base): who the shares are of
+    if g.quota_base == "everyone":
+        in_base = np.ones(n, dtype=bool)
+    elif g.quota_base == "graded_not_fixed":
+        in_base = graded & (r.fixed < 0)
+    else:
+        in_base = graded
+    r.in_base = in_base
+    sizes = np.bincount(r.group[in_base], minlength=n_groups).astype(np.float64)
     ceilings = np.full((n_groups, n_g), np.inf)
     floors = np.zeros((n_groups, n_g))
     first_member = np.full(n_groups, -1, dtype=np.int64)
@@ -881,11 +1154,18 @@ def _grade(r: Result) -> None:
         if rule.by_unit_grade is not None:
             unit_grade = r.data.people.attributes.get("unit_grade")
             share = (
-                unit_grade.lookup(rule.by_unit_grade, default=0.0)[first_member]
+                unit_grade.lookup(rule.by_unit_grade, default=np.nan)[first_member]
                 if unit_grade is not None
+                else np.full(n_groups, np.nan)
+            )
+            other = (
+                quota_counts(np.asarray(rule.at_most.value), rule.at_most.is_share, sizes, rule.rounding)
+                if rule.at_most is not None
                 else np.zeros(n_groups)
             )
-            ceilings[:, j] = round_count(share * sizes, rule.rounding)
+            ceilings[:, j] = np.where(
+                np.isnan(share), other, round_count(np.nan_to_num(share) * sizes, rule.rounding)
+            )
         elif rule.at_most is not None:
             ceilings[:, j] = quota_counts(
                 np.asarray(rule.at_most.value), rule.at_most.is_share, sizes, rule.rounding
@@ -898,7 +1178,7 @@ def _grade(r: Result) -> None:
         if rule.at_least is not None:
             f = quota_counts(np.asarray(rule.at_least.value), rule.at_least.is_share, sizes, rule.rounding)
             floors[:, j] = np.where(sizes >= g.quota_groups.floors_min_size, f, 0)
-    res = assign_grades(r.group_order, r.group, n_groups, best, r.fixed, graded, ceilings, floors)
+    res = assign_grades(r.group_order, r.group, n_groups, best, r.fixed, graded, ceilings, floors, in_base)
     r.grade = res.grade
     r.decided_by = res.decided_by
     r.place = res.place
@@ -946,6 +1226,8 @@ def _tail(r: Result) -> None:
 
 
 def _consequences(r: Result) -> None:
+    """Pay factor by grade; outcomes from runs and counts of grades over this and earlier periods; vote
+    rules whose effect is a named outcome."""
     s = r.scheme
     n = len(r.total)
     grades = s.grading.grades
@@ -953,48 +1235,136 @@ def _consequences(r: Result) -> None:
     table = np.array([pay.get(g, 0.0) for g in grades] + [0.0])
     r.pay_factor = table[np.where(r.grade >= 0, r.grade, len(grades))]
     outcomes = s.consequences.outcomes or {}
-    r.outcome_names = list(outcomes)
-    r.outcome_hits = np.zeros((n, len(outcomes)), dtype=bool)
-    if not outcomes:
-        return
-    hist = np.concatenate([r.grade[:, None], r.history_grades()], axis=1)
-    for j, out in enumerate(outcomes.values()):
-        want = np.isin(hist, [grades.index(g) for g in out.grades])
+    r.outcome_names = []
+    r.outcome_rules = []
+    cols: list[np.ndarray] = []
+    all_grades = r.all_grades()
+    for name, out in outcomes.items():
+        own = out.kind is None or out.kind == s.period
+        hist = r.history_grades(out.kind)
+        if own and out.include_current:
+            hist = np.concatenate([r.grade[:, None], hist], axis=1)
+        want = np.isin(hist, [all_grades.index(g) for g in out.grades])
+        m = want.shape[1]
         if out.consecutive is not None:
             k = out.consecutive
-            hit = want[:, :k].all(axis=1) if hist.shape[1] >= k else np.zeros(n, dtype=bool)
+            run = np.where(want.all(axis=1), m, want.argmin(axis=1)) if m else np.zeros(n, dtype=np.int64)
+            hit = run >= k
+            if out.every:
+                hit &= run % k == 0
         else:
-            w = out.within or hist.shape[1]
-            hit = want[:, :w].sum(axis=1) >= (out.cumulative or 0)
-        r.outcome_hits[:, j] = hit
+            w = out.within or m
+            count = want[:, :w].sum(axis=1)
+            k = out.cumulative or 1
+            hit = count >= k
+            if out.every:
+                hit &= (count % k == 0) & (want[:, 0] if m else False)
+        if out.at_most is not None:
+            hit = _first_in_group(r, hit, out.at_most, out.rounding)
+        r.outcome_names.append(name)
+        r.outcome_rules.append(f"consequences.outcomes.{name}")
+        cols.append(hit)
+    for k, (path, vname, vrule) in enumerate(r.vote_rules):
+        if vrule.effect == "outcome":
+            r.outcome_names.append(vrule.action or vname)
+            r.outcome_rules.append(path)
+            cols.append(r.vote_hits[:, k])
+    r.outcome_hits = np.stack(cols, axis=1) if cols else np.zeros((n, 0), dtype=bool)
+
+
+def _first_in_group(r: Result, hit: np.ndarray, limit, rounding: str) -> np.ndarray:  # noqa: ANN001
+    """Keep only the first ``limit`` (count or share of the quota base) of each quota group in rank
+    order among ``hit``."""
+    n_groups = len(r.group_names)
+    sizes = np.bincount(r.group[r.in_base], minlength=n_groups).astype(np.float64)
+    places = quota_counts(np.asarray(limit.value), limit.is_share, sizes, rounding)
+    order = r.group_order
+    g_sorted = r.group[order]
+    starts, _ = segment_starts(g_sorted, n_groups)
+    run = segment_cumsum(hit[order], g_sorted, starts)
+    keep_s = hit[order] & (run <= places[g_sorted])
+    keep = np.empty(len(hit), dtype=bool)
+    keep[order] = keep_s
+    return keep
 
 
 def _pool(r: Result) -> None:
-    """Incentive pool in integer fen shared by weight = pool coefficients × grade coefficient (× total)."""
-    s = r.scheme
+    """Incentive pools in integer fen, each shared by weight = pool coefficients × grade coefficient
+    (× total) among its members; a pool ``by`` an attribute is one pool per value, each preserved to
+    the fen by largest remainder."""
+    s, d = r.scheme, r.data
     n = len(r.total)
+    pools = s.all_pools()
+    r.pool_names = [name for name, _path, _p in pools]
+    r.pool_rules = [path for _name, path, _p in pools]
+    r.pool_fen_by = np.zeros((n, len(pools)), dtype=np.int64)
+    r.pool_weight_by = np.zeros((n, len(pools)))
     r.pool_fen = np.zeros(n, dtype=np.int64)
     r.pool_weight = np.zeros(n)
-    if s.pool is None:
-        return
-    amount = r.data.pool_amount if r.data.pool_amount is not None else s.pool.amount
-    if amount is None:
-        return
-    fen = int(round_half_up(np.asarray(amount * 100.0), 0))
+    r.pool_totals = []
     grades = s.grading.grades
-    weight = r.pool_coef.copy()
     by_grade = [c for c in s.coefficients.values() if c.kind == "by_grade"]
-    tables = [c.levels or {} for c in by_grade]
-    if s.pool.grade_coefficients:
-        tables.append(s.pool.grade_coefficients)
-    for table in tables:
-        per = np.array([table.get(g, 0.0) for g in grades] + [0.0])
-        weight *= per[np.where(r.grade >= 0, r.grade, len(grades))]
-    if s.pool.basis == "total":
-        weight *= np.maximum(r.total, 0)
-    weight = np.where(r.grade >= 0, weight, 0.0)
-    if s.pool.tracks:
-        weight = np.where(np.isin(r.track, [r.track_names.index(t) for t in s.pool.tracks]), weight, 0.0)
-    r.pool_weight = weight
-    r.pool_total_fen = fen
-    r.pool_fen = largest_remainder(weight, fen, r.id_order)
+    gi = np.where(r.grade >= 0, r.grade, len(grades))
+    total_fen = 0
+    any_amount = False
+    for j, (name, path, pool) in enumerate(pools):
+        given = d.pool_amounts.get(name) if path != "pool" else d.pool_amount
+        weight = r.pool_coef.copy()
+        tables = [c.levels or {} for c in by_grade]
+        if pool.grade_coefficients:
+            tables.append(pool.grade_coefficients)
+        for table in tables:
+            weight *= np.array([table.get(g, 0.0) for g in grades] + [0.0])[gi]
+        if pool.basis == "total":
+            weight *= np.maximum(r.total, 0)
+        member = r.grade >= 0
+        if pool.tracks:
+            member &= np.isin(r.track, [r.track_names.index(t) for t in pool.tracks])
+        for attr, values in (pool.when or {}).items():
+            col = d.people.attributes.get(attr)
+            member &= col.isin(values) if col is not None else False
+        weight = np.where(member, weight, 0.0)
+        if pool.by is None:
+            amount = given if given is not None and not isinstance(given, dict) else pool.amount
+            seg = np.zeros(n, dtype=np.int64)
+            amounts = np.array([np.nan if amount is None else float(amount)])
+            seg_names = [name]
+        else:
+            col = d.people.attributes.get(pool.by) if pool.by != "track" else None
+            if pool.by == "track":
+                seg, seg_names = r.track.copy(), list(r.track_names)
+            elif col is None:
+                raise DataError(
+                    [
+                        _problem(
+                            d,
+                            "people",
+                            f"column {pool.by}",
+                            f"the attribute {path}.by names",
+                            "no such column",
+                        )
+                    ]
+                )
+            else:
+                seg, seg_names = np.where(col.codes >= 0, col.codes, len(col.names)), [*col.names, ""]
+            table = dict(pool.amounts or {})
+            if isinstance(given, dict):
+                table.update({str(k): v for k, v in given.items()})
+            fallback = pool.amount if pool.amount is not None else np.nan
+            amounts = np.array([float(table.get(v, fallback)) for v in seg_names])
+        if np.isnan(amounts).all():
+            r.pool_totals.append(None)
+            continue
+        any_amount = True
+        fen = round_half_up(np.nan_to_num(amounts) * 100.0, 0).astype(np.int64)
+        got = largest_remainder_groups(weight, fen, seg, r.id_order)
+        has = np.bincount(seg, weights=weight, minlength=len(fen)) > 0
+        r.pool_fen_by[:, j] = got
+        r.pool_weight_by[:, j] = weight
+        r.pool_totals.append(int(fen[has].sum()))  # a value with no member shares nothing
+        total_fen += int(fen[has].sum())
+    r.pool_fen = r.pool_fen_by.sum(axis=1)
+    if pools:
+        r.pool_weight = r.pool_weight_by[:, 0]
+    if any_amount:
+        r.pool_total_fen = total_fen

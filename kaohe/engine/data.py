@@ -120,6 +120,7 @@ class PeriodData:
     - ``flags``: person, item (Codes of veto names).
     - ``previous``: person, period (Codes; names sort chronologically), kind (Codes of month/quarter/…),
       total, grade (Codes), rank, size.
+    - ``sanctions``: person, level (Codes), months_ago and/or year: several sanctions per person.
     """
 
     people: People
@@ -131,7 +132,9 @@ class PeriodData:
     claims: Table = field(default_factory=Table.empty)
     flags: Table = field(default_factory=Table.empty)
     previous: Table = field(default_factory=Table.empty)
+    sanctions: Table = field(default_factory=Table.empty)
     pool_amount: float | None = None  # yuan
+    pool_amounts: dict[str, object] = field(default_factory=dict)  # named pool → yuan or {value: yuan}
     period: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # table → file name, for messages
 

@@ -41,6 +41,26 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{group}：{ballots} 票，平均 {mean} 分，权重 {weight}{note}",
         "{group}: {ballots} ballots, mean {mean}, weight {weight}{note}",
     ),
+    "ballot_dropped": (
+        "（去掉最高、最低各 {k} 票后计算平均分）",
+        " (highest and lowest {k} dropped before the mean)",
+    ),
+    "vote_rule": (
+        "得票规则「{name}」：{options} 票占 {share}，{cmp} {threshold} → {effect}",
+        "Vote rule “{name}”: {options} have {share} of the ballots, {cmp} {threshold} → {effect}",
+    ),
+    "vote_rule_not": (
+        "得票规则「{name}」：{options} 票占 {share}，未触发",
+        "Vote rule “{name}”: {options} have {share} of the ballots, not triggered",
+    ),
+    "secondment": (
+        "派出（借调）人员双重考评：本单位 {home} × {home_share} + 派驻单位 {host} × {host_share} = {value}",
+        "Seconded: home {home} × {home_share} + host {host} × {host_share} = {value}",
+    ),
+    "rank_ungraded": (
+        "不定等次（{label}），不占赛道名次；赛道参评 {size} 人",
+        "No grade ({label}): takes no rank place; {size} ranked in the track",
+    ),
     "ballot_missing": ("（不足 {min} 票，无有效结果{how}）", " (fewer than {min} ballots: no result{how})"),
     "base": ("基础分 = Σ 组成部分得分 × 占比 = {base}", "Base = Σ component score × share = {base}"),
     "aggregation": ("{part}：{value} × {share}", "{part}: {value} × {share}"),
@@ -86,18 +106,21 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Grade “{grade}”: the group needs at least {limit} at this grade or below, filled from the bottom",
     ),
     "grade_fixed": ("确定为「{grade}」：由规则直接确定", "Grade “{grade}”: fixed by a rule"),
-    "no_grade": ("不定等次", "No grade"),
+    "no_grade": ("{label}", "{label}"),
     "tail": ("末位规则「{name}」：{action}", "Tail rule “{name}”: {action}"),
     "pay": ("绩效工资浮动：{value}", "Performance pay factor: {value}"),
     "outcome": ("结果运用「{name}」", "Outcome “{name}”"),
     "pool": (
-        "激励资金：权重 {weight}，分得 {amount} 元（总额 {total} 元，最大余额法分配到分）",
-        "Incentive pool: weight {weight}, amount {amount} yuan (pool {total} yuan, largest remainder to the fen)",
+        "{pool}：权重 {weight}，分得 {amount} 元（总额 {total} 元，最大余额法分配到分）",
+        "{pool}: weight {weight}, amount {amount} yuan (pool {total} yuan, largest remainder to the fen)",
     ),
 }
 
 EFFECTS = {
     "no_grade": ("不定等次", "no grade"),
+    "pending": ("暂缓确定等次（待结论作出后确定）", "grade pending (set when the case closes)"),
+    "comment_only": ("只写评语，不定等次", "comment only, no grade"),
+    "outcome": ("结果运用", "outcome"),
     "grade_at_most": ("等次最高为「{grade}」", "grade at most “{grade}”"),
     "fixed_grade": ("等次定为「{grade}」", "grade fixed at “{grade}”"),
     "deduct": ("扣分", "deduction"),
@@ -155,6 +178,23 @@ def derivation(r: Result, i: int) -> list[Step]:
                 )
             )
         steps.append(Step("aggregated", "aggregation", {"base": _f(r.base[i])}))
+    sec = s.secondment
+    if sec is not None and r.host_share[i] > 0:
+        h = float(r.host_share[i])
+        value = r.base[i] if sec.stage == "base" else r.total_raw[i]
+        steps.append(
+            Step(
+                "secondment",
+                "secondment",
+                {
+                    "home": _f(r.home_value[i]),
+                    "home_share": _pct(round(1 - h, 6)),
+                    "host": _f(r.host_score[i]),
+                    "host_share": _pct(h),
+                    "value": _f(value),
+                },
+            )
+        )
     _adjustment_steps(r, i, steps)
     for j, cname in enumerate(r.coefficient_names):
         c = s.coefficients[cname]
@@ -181,13 +221,22 @@ def derivation(r: Result, i: int) -> list[Step]:
             },
         )
     )
-    steps.append(
-        Step(
-            "rank",
-            "grading.tie_break",
-            {"rank": int(r.rank[i]), "size": int(r.track_size[i]), "tie": ", ".join(s.grading.tie_break)},
+    if r.rank[i] > 0:
+        steps.append(
+            Step(
+                "rank",
+                "grading.tie_break",
+                {"rank": int(r.rank[i]), "size": int(r.track_size[i]), "tie": ", ".join(s.grading.tie_break)},
+            )
         )
-    )
+    else:
+        steps.append(
+            Step(
+                "rank_ungraded",
+                "grading.rank_ungraded",
+                {"label": r.status_name(i), "size": int(r.track_size[i])},
+            )
+        )
     _grade_steps(r, i, steps)
     for j, tname in enumerate(r.tail_names):
         if r.tail_hits[i, j]:
@@ -198,16 +247,20 @@ def derivation(r: Result, i: int) -> list[Step]:
         steps.append(Step("pay", "consequences.pay_factor", {"value": f"{r.pay_factor[i] * 100:+g}%"}))
     for j, oname in enumerate(r.outcome_names):
         if r.outcome_hits[i, j]:
-            steps.append(Step("outcome", f"consequences.outcomes.{oname}", {"name": oname}))
-    if s.pool is not None and getattr(r, "pool_total_fen", None) is not None:
+            steps.append(Step("outcome", r.outcome_rules[j], {"name": oname}))
+    for j, (pname, path) in enumerate(zip(r.pool_names, r.pool_rules, strict=True)):
+        total = r.pool_totals[j]
+        if total is None or (len(r.pool_names) > 1 and r.pool_weight_by[i, j] <= 0):
+            continue
         steps.append(
             Step(
                 "pool",
-                "pool",
+                path,
                 {
-                    "weight": _f(r.pool_weight[i], 4),
-                    "amount": f"{r.pool_fen[i] / 100:.2f}",
-                    "total": f"{r.pool_total_fen / 100:.2f}",
+                    "pool": pname,
+                    "weight": _f(r.pool_weight_by[i, j], 4),
+                    "amount": f"{r.pool_fen_by[i, j] / 100:.2f}",
+                    "total": f"{total / 100:.2f}",
                 },
             )
         )
@@ -215,7 +268,7 @@ def derivation(r: Result, i: int) -> list[Step]:
 
 
 def _components_steps(r: Result, i: int, steps: list[Step]) -> None:
-    from kaohe.engine.compute import ballot_group_scores, leaf_score
+    from kaohe.engine.compute import ballot_groups, leaf_score
 
     s, d = r.scheme, r.data
     rows = np.array([i])
@@ -229,10 +282,12 @@ def _components_steps(r: Result, i: int, steps: list[Step]) -> None:
         )
         if comp.ballot is not None:
             b = comp.ballot
-            mean, ballots = ballot_group_scores(r, cname)
+            mean, ballots, dropped = ballot_groups(r, cname)
             for g, (gname, w) in enumerate(b.rater_groups.items()):
                 valid = ballots[i, g] >= b.min_ballots
                 note = "" if valid else ("missing", b.min_ballots, b.when_group_missing)
+                if valid and dropped[i, g] > 0:
+                    note = ("dropped", b.drop_extremes, "")
                 steps.append(
                     Step(
                         "ballot_group",
@@ -247,6 +302,25 @@ def _components_steps(r: Result, i: int, steps: list[Step]) -> None:
                         1,
                     )
                 )
+            for k, (path, vname, rule) in enumerate(r.vote_rules):
+                if not path.startswith(f"components.{cname}."):
+                    continue
+                share = r.vote_shares[i, k]
+                if np.isnan(share):
+                    continue
+                args = {"name": vname, "options": "+".join(rule.options), "share": f"{share * 100:.2f}%"}
+                if r.vote_hits[i, k]:
+                    thr = rule.below if rule.below is not None else rule.above
+                    args.update(
+                        cmp=("below" if rule.below is not None else "above", rule.strict),
+                        threshold=f"{thr * 100:.2f}%",
+                        effect=(rule.effect, rule.grade or "")
+                        if rule.effect != "outcome"
+                        else ("outcome", ""),
+                    )
+                    steps.append(Step("vote_rule", path, args, 1))
+                else:
+                    steps.append(Step("vote_rule_not", path, args, 1))
             continue
         for track_ids, lvs in r.leaves[cname]:
             if track_ids is not None and r.track[i] not in track_ids:
@@ -333,7 +407,7 @@ def _grade_steps(r: Result, i: int, steps: list[Step]) -> None:
     how = int(r.decided_by[i])
     g = int(r.grade[i])
     if how == NO_GRADE:
-        steps.append(Step("no_grade", "eligibility"))
+        steps.append(Step("no_grade", "eligibility", {"label": r.status_name(i) or "不定等次"}))
         return
     if r.best_allowed[i] > 0 and how != BY_FIXED:
         steps.append(Step("best_allowed", "eligibility", {"grade": grades[r.best_allowed[i]]}))
@@ -367,7 +441,9 @@ def render(steps: list[Step], lang: str = "zh") -> str:
         args = dict(st.args)
         if "note" in args:
             note = args["note"]
-            if note:
+            if note and note[0] == "dropped":
+                args["note"] = TEMPLATES["ballot_dropped"][k].format(k=note[1])
+            elif note:
                 _tag, mn, how = note
                 how_text = (
                     ("，权重按其余组重新归一" if how == "renormalise" else "，按 0 分计")
@@ -382,6 +458,15 @@ def render(steps: list[Step], lang: str = "zh") -> str:
         if "effect" in args:
             effect, grade = args["effect"]
             args["effect"] = EFFECTS[effect][k].format(grade=grade)
+        if "cmp" in args:
+            side, strict = args["cmp"]
+            words = {
+                ("below", True): ("低于", "below"),
+                ("below", False): ("未超过", "at most"),
+                ("above", True): ("超过", "above"),
+                ("above", False): ("达到", "at least"),
+            }
+            args["cmp"] = words[(side, strict)][k]
         if "source" in args:
             args["source"] = SOURCES[args["source"]][k]
         if "target" in args:

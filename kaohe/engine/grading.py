@@ -44,10 +44,12 @@ def assign_grades(
     graded: np.ndarray,
     ceilings: np.ndarray,
     floors: np.ndarray,
+    in_base: np.ndarray | None = None,
 ) -> GradeResult:
     """Assign grades. ``order`` sorts people by (group, rank); ``best_allowed`` is the best grade index
     each may get; ``fixed`` a forced grade index or -1; ``graded`` False for people without a grade;
-    ``ceilings``/``floors`` are groups × grades counts."""
+    ``ceilings``/``floors`` are groups × grades counts; ``in_base`` (default ``graded``) marks who the
+    quota shares are of: a fixed grade outside it takes no place and does not count towards a floor."""
     n = len(group)
     n_grades = ceilings.shape[1]
     g_sorted = group[order]
@@ -55,6 +57,7 @@ def assign_grades(
     allowed = best_allowed[order]
     fixed_s = fixed[order]
     graded_s = graded[order]
+    base_s = (graded if in_base is None else in_base)[order]
     grade_s = np.full(n, -1, dtype=np.int64)
     how_s = np.full(n, NO_GRADE, dtype=np.int8)
     place_s = np.zeros(n, dtype=np.int64)
@@ -69,7 +72,7 @@ def assign_grades(
             take = cand if g == n_grades - 1 else cand & ~np.isfinite(ceilings[g_sorted, g])
             run = segment_cumsum(cand, g_sorted, starts)
         else:
-            fixed_here = np.bincount(g_sorted[is_fixed & (fixed_s == g)], minlength=n_groups)
+            fixed_here = np.bincount(g_sorted[is_fixed & base_s & (fixed_s == g)], minlength=n_groups)
             room = np.maximum(ceilings[:, g] - fixed_here, 0)
             run = segment_cumsum(cand, g_sorted, starts)
             take = cand & (run <= room[g_sorted])
@@ -81,12 +84,12 @@ def assign_grades(
 
     # Floors, worst grade first: count people at this grade or worse and push up the shortfall from
     # the bottom of the ranking.
-    graded_size = np.bincount(g_sorted[graded_s], minlength=n_groups)
+    graded_size = np.bincount(g_sorted[base_s], minlength=n_groups)
     for g in range(n_grades - 1, -1, -1):
         need = floors[:, g]
         if not need.any():
             continue
-        have = np.bincount(g_sorted[graded_s & (grade_s >= g)], minlength=n_groups)
+        have = np.bincount(g_sorted[graded_s & base_s & (grade_s >= g)], minlength=n_groups)
         short = np.maximum(need - have, 0)
         if not short.any():
             continue

@@ -61,3 +61,44 @@ def largest_remainder(weights: np.ndarray, amount: int, tie: np.ndarray) -> np.n
         order = order[base[order] > 0]
         base[order[:-left]] -= 1
     return base
+
+
+def largest_remainder_groups(
+    weights: np.ndarray, amounts: np.ndarray, group: np.ndarray, tie: np.ndarray
+) -> np.ndarray:
+    """Several pools at once: person i shares ``amounts[group[i]]`` (integer fen) with the others of its
+    group in proportion to ``weights``; each group's parts add up to its amount exactly (a group whose
+    weights are all zero gets nothing). Vectorised over groups: floor, then one fen each to the
+    largest remainders of each group (ties by ``tie`` ascending)."""
+    weights = np.where(np.isfinite(weights) & (weights > 0), weights, 0.0)
+    n_groups = len(amounts)
+    amounts = np.asarray(amounts, dtype=np.int64)
+    total = np.bincount(group, weights=weights, minlength=n_groups)
+    out = np.zeros(len(weights), dtype=np.int64)
+    if not len(weights):
+        return out
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exact = np.where(total[group] > 0, weights / total[group] * amounts[group], 0.0)
+    base = np.floor(exact).astype(np.int64)
+    left = amounts - np.bincount(group, weights=base, minlength=n_groups).round().astype(np.int64)
+    left = np.where(total > 0, left, 0)
+    frac = exact - base
+    order = np.lexsort((tie, -frac, group))
+    g_sorted = group[order]
+    starts, _ = segment_starts(g_sorted, n_groups)
+    pos = np.arange(len(order)) - starts[g_sorted]
+    plus = np.maximum(left, 0)[g_sorted]
+    give = np.zeros(len(order), dtype=np.int64)
+    give[pos < plus] = 1
+    # float overshoot (huge pools): take back from the smallest remainders
+    minus = np.maximum(-left, 0)
+    if minus.any():
+        order2 = np.lexsort((tie, frac, group))
+        g2 = group[order2]
+        starts2, _ = segment_starts(g2, n_groups)
+        pos2 = np.arange(len(order2)) - starts2[g2]
+        take = np.zeros(len(order2), dtype=np.int64)
+        take[(pos2 < minus[g2]) & (base[order2] > 0)] = 1
+        base[order2] -= take
+    base[order] += give
+    return base

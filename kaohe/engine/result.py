@@ -12,6 +12,9 @@ import numpy as np
 from kaohe.engine.data import Codes, PeriodData
 from kaohe.engine.scheme import Scheme
 
+# Labels of UNGRADED_EFFECTS (pending, no_grade, comment_only), shown where the rank and grade would be.
+UNGRADED_LABELS = ("暂缓确定等次", "不定等次", "只写评语")
+
 
 @dataclass(eq=False)
 class Result:
@@ -39,34 +42,43 @@ class Result:
         g = int(self.grade[i])
         return self.scheme.grading.grades[g] if g >= 0 else ""
 
-    def history_periods(self) -> list[str]:
-        """Previous periods of the scheme's own period kind, most recent first."""
-        self._build_history()
-        return self._history["periods"]
+    def history_periods(self, kind: str | None = None) -> list[str]:
+        """Previous periods of ``kind`` (default: the scheme's own period kind), most recent first."""
+        return self._build_history(kind)["periods"]
 
-    def history_grades(self) -> np.ndarray:
-        """people × previous periods (most recent first): grade index, −1 where unknown."""
-        self._build_history()
-        return self._history["grades"]
+    def history_grades(self, kind: str | None = None) -> np.ndarray:
+        """people × previous periods of ``kind`` (most recent first): grade index into
+        :meth:`all_grades` (the scheme's grades first, then its routine grades), −1 where unknown."""
+        return self._build_history(kind)["grades"]
 
     def history_ranks(self) -> tuple[np.ndarray, np.ndarray]:
         """people × previous periods: rank and track size (0 where unknown)."""
-        self._build_history()
-        return self._history["ranks"], self._history["sizes"]
+        h = self._build_history(None)
+        return h["ranks"], h["sizes"]
 
-    def _build_history(self) -> None:
-        if self._history:
-            return
+    def all_grades(self) -> list[str]:
+        """Grades of this scheme, then routine grades of other period kinds (好 / 较好 …)."""
+        grades = list(self.scheme.grading.grades)
+        return grades + [g for g in self.scheme.routine_grades if g not in grades]
+
+    def _build_history(self, kind: str | None) -> dict[str, Any]:
+        own = kind is None or kind == self.scheme.period
+        key = "own" if own else str(kind)
+        if key in self._history:
+            return self._history[key]
         n = len(self.data.people)
         prev = self.data.previous
+        h: dict[str, Any] = {}
+        self._history[key] = h
         if not len(prev):
             empty = np.zeros((n, 0))
-            self._history.update(periods=[], grades=empty.astype(np.int64), ranks=empty, sizes=empty)
-            return
+            h.update(periods=[], grades=empty.astype(np.int64), ranks=empty, sizes=empty)
+            return h
+        want = self.scheme.period if own else str(kind)
         sel = np.ones(len(prev), dtype=bool)
-        kind = prev.columns.get("kind")
-        if isinstance(kind, Codes) and self.scheme.period in kind.names:
-            sel = kind.codes == kind.names.index(self.scheme.period)
+        kind_col = prev.columns.get("kind")
+        if isinstance(kind_col, Codes) and (want in kind_col.names or not own):
+            sel = kind_col.codes == (kind_col.names.index(want) if want in kind_col.names else -3)
         period: Codes = prev.columns["period"]  # type: ignore[assignment]
         used = np.unique(period.codes[sel])
         names = sorted((period.names[c] for c in used), reverse=True)
@@ -83,7 +95,13 @@ class Result:
         if "rank" in prev.columns and "size" in prev.columns:
             ranks[who, cols] = np.nan_to_num(prev.columns["rank"][sel])
             sizes[who, cols] = np.nan_to_num(prev.columns["size"][sel])
-        self._history.update(periods=names, grades=grades, ranks=ranks, sizes=sizes)
+        h.update(periods=names, grades=grades, ranks=ranks, sizes=sizes)
+        return h
+
+    def status_name(self, i: int) -> str:
+        """不定等次 / 暂缓确定等次 / 只写评语 for people without a grade, else ""."""
+        k = int(self.ungraded_kind[i])
+        return UNGRADED_LABELS[k] if k >= 0 else ""
 
     # --- output --------------------------------------------------------------------------------------
 
@@ -108,9 +126,10 @@ class Result:
                 deduction=round(float(self.deduction[i]), 2),
                 coefficient=round(float(self.total_coef[i]), 4),
                 total=float(self.total[i]),
-                rank=int(self.rank[i]),
+                rank=int(self.rank[i]) if self.rank[i] > 0 else "不定等次",
                 track_size=int(self.track_size[i]),
                 grade=grades[g[i]] if g[i] >= 0 else "",
+                status=self.status_name(i),
                 pay_factor=float(self.pay_factor[i]),
                 tail="；".join(
                     s.tail_rules[nm].action for j, nm in enumerate(self.tail_names) if self.tail_hits[i, j]
@@ -118,6 +137,9 @@ class Result:
                 outcomes="；".join(nm for j, nm in enumerate(self.outcome_names) if self.outcome_hits[i, j]),
                 pool_yuan=int(self.pool_fen[i]) / 100,
             )
+            if len(self.pool_names) > 1:
+                for j, pname in enumerate(self.pool_names):
+                    row[f"pool_yuan:{pname}"] = int(self.pool_fen_by[i, j]) / 100
             out.append(row)
         return out
 

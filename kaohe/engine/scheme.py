@@ -294,7 +294,9 @@ class QuotaRule(Model):
     at_least: LimitValue | None = None
     rounding: Literal["down", "half_up", "up"] = "half_up"
     minimum: int = Field(default=0, ge=0)  # places the ceiling gives at least, however small the group
-    by_unit_grade: dict[str, Share] | None = None  # ceiling share by the unit's own grade (at_most: other units)
+    by_unit_grade: dict[str, Share] | None = (
+        None  # ceiling share by the unit's own grade (at_most: other units)
+    )
     overall_at_most: Share | None = None  # cap over all groups together
 
 
@@ -551,7 +553,9 @@ def _check(s: Scheme, p: ProblemList) -> None:
         if (out.consecutive is None) == (out.cumulative is None):
             p.add(f"consequences.outcomes.{name}", "either consecutive or cumulative", "both or neither")
         if out.within is not None and out.cumulative is not None and out.within < out.cumulative:
-            p.add(f"consequences.outcomes.{name}.within", f"at least cumulative ({out.cumulative})", out.within)
+            p.add(
+                f"consequences.outcomes.{name}.within", f"at least cumulative ({out.cumulative})", out.within
+            )
     for _pname, path, pool in s.all_pools():
         for t in pool.tracks or []:
             if t not in tracks:

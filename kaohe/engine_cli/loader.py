@@ -13,7 +13,9 @@ Tables (file ``<name>.csv`` or sheet ``<name>``; only ``people`` is required):
     claims    person, category, points [, approved]
     flags     person, item
     previous  person, period, kind, total, grade, rank, size
-    period.yaml (or sheet "period" with key/value rows): period, pool_amount
+    sanctions person, level, months_ago and/or year (several per person)
+    period.yaml (or sheet "period" with key/value rows): period, pool_amount, pools ({name: yuan or
+              {value: yuan}} for the scheme's named pools)
 
 Every problem names the file, row and column; nothing is returned unless everything reads.
 """
@@ -34,7 +36,18 @@ from kaohe.engine.errors import DataError, ProblemList
 from kaohe.engine.scheme import Scheme
 from kaohe.engine.tree import leaves
 
-TABLES = ("people", "scores", "tasks", "personal", "kpis", "ballots", "claims", "flags", "previous")
+TABLES = (
+    "people",
+    "scores",
+    "tasks",
+    "personal",
+    "kpis",
+    "ballots",
+    "claims",
+    "flags",
+    "previous",
+    "sanctions",
+)
 REQUIRED = {
     "people": ["person"],
     "personal": ["person", "node", "indicator", "points", "score"],
@@ -43,6 +56,7 @@ REQUIRED = {
     "claims": ["person", "category", "points"],
     "flags": ["person", "item"],
     "previous": ["person", "period", "total"],
+    "sanctions": ["person", "level"],
 }
 NUMBER_COLUMNS = {
     "personal": ["points", "score"],
@@ -50,6 +64,7 @@ NUMBER_COLUMNS = {
     "ballots": ["count"],
     "claims": ["points"],
     "previous": ["total", "rank", "size"],
+    "sanctions": ["months_ago", "year"],
 }
 CODE_COLUMNS = {
     "personal": ["node", "indicator"],
@@ -58,6 +73,7 @@ CODE_COLUMNS = {
     "claims": ["category"],
     "flags": ["item"],
     "previous": ["period", "kind", "grade"],
+    "sanctions": ["level"],
 }
 # Chinese headers offices use, mapped to column names.
 ALIASES = {
@@ -95,6 +111,9 @@ ALIASES = {
     "倍数": "multiple",
     "度量": "measure",
     "节点": "node",
+    "处分": "level",
+    "处分种类": "level",
+    "年份": "year",
 }
 TRUE = {"1", "true", "yes", "y", "是", "通过", "已批准", "approved"}
 
@@ -295,12 +314,14 @@ def _build(raw: dict[str, Any], meta: dict[str, Any], scheme: Scheme, problems: 
             data.pool_amount = float(meta["pool_amount"])
         except (TypeError, ValueError):
             problems.add("pool_amount", "an amount in yuan", meta["pool_amount"], file="period")
+    if isinstance(meta.get("pools"), dict):
+        data.pool_amounts = dict(meta["pools"])
     leaf_keys = _leaf_keys(scheme)
     for table in ("scores", "tasks"):
         got = _get(raw, table, problems)
         if got is not None:
             _wide(got, table, index, leaf_keys, data, problems)
-    for table in ("personal", "kpis", "ballots", "claims", "flags", "previous"):
+    for table in ("personal", "kpis", "ballots", "claims", "flags", "previous", "sanctions"):
         got = _get(raw, table, problems)
         if got is not None:
             t = _long(got, table, index, problems)

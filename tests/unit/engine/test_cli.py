@@ -50,5 +50,5 @@ def test_explain_prints_a_derivation_in_chinese_or_english(capsys):
         )
         == 0
     )
-    assert "Rank in track: 1 of 8" in capsys.readouterr().out
+    assert "Rank in track: 1 of 7" in capsys.readouterr().out
     assert main(["explain", str(PRESET.scheme_path), str(PRESET.example_path), "--person", "NOPE"]) != 0

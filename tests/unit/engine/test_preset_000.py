@@ -1,0 +1,104 @@
+"""Seed 000 (沂水县XX镇): the rules the preset must carry, checked on its example."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+from kaohe.engine import compute, load_scheme
+from kaohe.engine_cli.loader import load_period
+from kaohe.presets import load_preset
+
+
+@pytest.fixture(scope="module")
+def result():
+    preset = load_preset("000_yishui")
+    scheme = load_scheme(preset.scheme_text(), str(preset.scheme_path))
+    return compute(scheme, load_period(preset.example_path, scheme))
+
+
+def row(result, pid):
+    return next(r for r in result.rows() if r["person"] == pid)
+
+
+def grades_in(result, track):
+    rows = [r for r in result.rows() if r["track"] == track]
+    return {g: sum(r["grade"] == g for r in rows) for g in ("优秀", "良好", "一般")}
+
+
+def test_identity_line_tracks(result):
+    assert result.track_names == ["班子成员", "中层干部", "普通工作人员"]
+    assert row(result, "B01")["track"] == "班子成员"
+    assert row(result, "Z01")["track"] == "中层干部"
+    assert row(result, "P01")["track"] == "普通工作人员"
+
+
+def test_relative_grades_15_80_5_within_a_track(result):
+    # 20 people: 优秀 15% = 3, 一般 5% = 1, 良好 the other 80% = 16
+    assert grades_in(result, "普通工作人员") == {"优秀": 3, "良好": 16, "一般": 1}
+    # 10 people: 15% = 1.5 → 2 (half up); 一般 met by Z10 below 60
+    assert grades_in(result, "中层干部") == {"优秀": 2, "良好": 7, "一般": 1}
+    assert grades_in(result, "班子成员") == {"优秀": 1, "良好": 5, "一般": 0}
+
+
+def test_lowest_grade_is_forced_by_the_5_percent_floor(result):
+    p20 = row(result, "P20")
+    assert p20["total"] > 80  # a good absolute score …
+    assert p20["rank"] == 20 and p20["grade"] == "一般"  # … but last of 20 → 一般
+    assert "取消评先树优资格" in p20["outcomes"]
+    assert not row(result, "P19")["outcomes"]
+
+
+def test_fifteen_percent_ceiling_binds_and_tie_is_broken_by_ballot(result):
+    p03, p04 = row(result, "P03"), row(result, "P04")
+    assert p03["total"] == p04["total"] == pytest.approx(95.70)
+    assert p04["民主评议"] > p03["民主评议"]
+    assert (p04["rank"], p04["grade"]) == (3, "优秀")
+    assert (p03["rank"], p03["grade"]) == (4, "良好")
+    z07 = row(result, "Z07")
+    assert z07["total"] > 60 and z07["grade"] == "良好"  # third of 中层: only 2 places
+
+
+def test_worklog_fill_and_review_rates_and_miss_notices(result):
+    b05 = row(result, "B05")  # reviewed 240 of 250 days: 15 × 0.96 on the 审阅 indicator
+    assert b05["业务线考核"] == pytest.approx(67.7 + 15 + 15 * 240 / 250, abs=0.01)
+    z10 = row(result, "Z10")  # 8 notices (two consecutive misses each) × 1 point
+    assert z10["deduction"] == 8
+    assert z10["total"] < 60 and z10["grade"] == "一般"
+
+
+def test_task_bonus_capped_and_multiplied_by_identity_grade_coefficient(result):
+    assert row(result, "P05")["bonus"] == 10  # 5 + 4 + 3 capped at 10, 身份线 良好 × 1.0
+    assert row(result, "P01")["bonus"] == pytest.approx(2.4)  # 2 × 1.2 (身份线 优秀)
+    assert row(result, "Z10")["bonus"] == pytest.approx(0.8)  # 1 × 0.8 (身份线 一般)
+    assert row(result, "P10")["bonus"] == 0  # claim not approved
+
+
+def test_external_raters_and_missing_group_renormalised(result):
+    # P12 has 2 ballots from 企业负责人 (< 3): the other six groups' weights are renormalised to 95%
+    preset = load_preset("000_yishui")
+    points = {"优秀": 100, "良好": 85, "一般": 70, "较差": 50}
+    weights = {"领导班子": 25, "中层干部": 20, "一般人员": 15, "村支部书记": 15, "两代表一委员": 10, "群众代表": 10}
+    sums: dict[str, list[float]] = {}
+    with (preset.example_path / "ballots.csv").open(encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            if rec["person"] == "P12":
+                got = sums.setdefault(rec["group"], [0.0, 0.0])
+                got[0] += points[rec["option"]] * int(rec["count"])
+                got[1] += int(rec["count"])
+    assert sums["企业负责人"][1] == 2
+    want = sum(w * sums[g][0] / sums[g][1] for g, w in weights.items()) / 95
+    assert row(result, "P12")["民主评议"] == pytest.approx(want, abs=0.01)
+    p03 = row(result, "P03")
+    assert p03["民主评议"] == pytest.approx(85.0)  # every group, 村支部书记 … 群众代表 included, 良好
+
+
+def test_incentive_pool_by_grade_coefficient_in_whole_fen(result):
+    assert int(np.sum(result.pool_fen)) == 16_500_000
+    excellent = row(result, "P05")["pool_yuan"]
+    good = row(result, "P06")["pool_yuan"]
+    assert excellent > 10_000 and 3_000 <= good < 4_000  # 一万余元 vs 三四千元
+    assert excellent == pytest.approx(3 * good, abs=0.02)
+    assert row(result, "P20")["pool_yuan"] == pytest.approx(good / 2, abs=0.01)
