@@ -20,7 +20,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 
 
 def _ensure_venv(extras: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be run by an older python3
         sys.exit(f"Kaohe needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not (BIN / "python").exists():
         print("creating .venv …", flush=True)
@@ -46,7 +46,9 @@ def main(argv: list[str]) -> int:
         _ensure_venv("")
         return subprocess.call([BIN / "kaohe", "demo", "--serve", *rest])
     _ensure_venv("dev")
-    workers = [] if any(a.startswith("-n") for a in rest) else ["-n", os.environ.get("KAOHE_TEST_WORKERS", "2")]
+    workers = (
+        [] if any(a.startswith("-n") for a in rest) else ["-n", os.environ.get("KAOHE_TEST_WORKERS", "2")]
+    )
     return subprocess.call([BIN / "pytest", *workers, *rest])
 
 

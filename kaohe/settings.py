@@ -86,7 +86,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------
 # DATABASE_URL selects the database; the default is an embedded SQLite file in WAL mode.
 _default_sqlite = f"sqlite:///{VAR_DIR / 'kaohe.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -147,7 +149,12 @@ KAOHE_MAX_UPLOAD_BYTES = int(os.environ.get("KAOHE_MAX_UPLOAD_BYTES", str(10 * 1
 
 # --- Cache ------------------------------------------------------------------------------------------
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -19,10 +19,15 @@ class RoleGrant(models.Model):
     """A role held over the subtree rooted at ``unit``. A user may hold several."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="role_grants"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="role_grants",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    unit = models.ForeignKey("org.Unit", verbose_name=_("scope"), on_delete=models.CASCADE, related_name="role_grants")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("scope"), on_delete=models.CASCADE, related_name="role_grants"
+    )
 
     class Meta:
         verbose_name = _("role grant")
@@ -41,7 +46,10 @@ class ApiToken(models.Model):
     """A personal access token; only its SHA-256 is stored, the raw value is shown once."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
     )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=8, editable=False)

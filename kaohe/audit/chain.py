@@ -145,11 +145,15 @@ def verify(published: tuple[int, str] | None = None) -> Report:
         report.checked += 1
         if seq != expected_seq:
             report.problems.append(
-                Problem(seq, values["id"], f"event(s) with seq {expected_seq}–{seq - 1} are missing (deleted)")
+                Problem(
+                    seq, values["id"], f"event(s) with seq {expected_seq}–{seq - 1} are missing (deleted)"
+                )
             )
             break
         if values["prev_hash"] != prev:
-            report.problems.append(Problem(seq, values["id"], "does not link to the previous event (inserted or reordered)"))
+            report.problems.append(
+                Problem(seq, values["id"], "does not link to the previous event (inserted or reordered)")
+            )
             break
         digest = event_hash(prev, values)
         if digest != values["hash"]:
@@ -169,18 +173,26 @@ def verify(published: tuple[int, str] | None = None) -> Report:
             )
             return report
         if hashes_at.get(seal.last_seq) != seal.head_hash:
-            report.problems.append(Problem(seal.last_seq, None, "the chain does not match the seal recorded here"))
+            report.problems.append(
+                Problem(seal.last_seq, None, "the chain does not match the seal recorded here")
+            )
             return report
     last_seal = Seal.objects.order_by("-last_seq").values_list("last_seq", flat=True).first() or 0
     if last_seq > last_seal:
         report.problems.append(
-            Problem(last_seal + 1, None, f"events {last_seal + 1}–{last_seq} carry a seq but no seal (inserted)")
+            Problem(
+                last_seal + 1, None, f"events {last_seal + 1}–{last_seq} carry a seq but no seal (inserted)"
+            )
         )
         return report
     if published:
         seq, digest = published
         if seq > last_seq:
-            report.problems.append(Problem(seq, None, f"the published seal is beyond the chain's end ({last_seq})"))
+            report.problems.append(
+                Problem(seq, None, f"the published seal is beyond the chain's end ({last_seq})")
+            )
         elif hashes_at.get(seq) != digest:
-            report.problems.append(Problem(seq, None, "the chain does not match the published seal (rewritten)"))
+            report.problems.append(
+                Problem(seq, None, "the chain does not match the published seal (rewritten)")
+            )
     return report

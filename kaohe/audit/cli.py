@@ -38,8 +38,13 @@ def _verify(args) -> int:
     report = verify(published)
     seq, head = report.head
     if report.ok:
-        print(f"OK: {report.checked} sealed event(s) verified; head {seq}:{head}; {report.unsealed} not yet sealed")
+        print(
+            f"OK: {report.checked} sealed event(s) verified; head {seq}:{head}; {report.unsealed} not yet sealed"
+        )
         return 0
     print(f"TAMPERED: {report.first_bad}", file=sys.stderr)
-    print(f"{report.checked} event(s) read before the first bad one; {report.unsealed} not yet sealed", file=sys.stderr)
+    print(
+        f"{report.checked} event(s) read before the first bad one; {report.unsealed} not yet sealed",
+        file=sys.stderr,
+    )
     return 1

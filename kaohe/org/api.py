@@ -102,7 +102,12 @@ class PeopleQuery(Schema):
 
 def _unit_out(unit: Unit) -> UnitOut:
     return UnitOut(
-        id=unit.pk, code=unit.code, name=unit.name, kind=unit.kind, parent_id=unit.parent_id, people=unit.n
+        id=unit.pk,
+        code=unit.code,
+        name=unit.name,
+        kind=UnitKind(unit.kind),
+        parent_id=unit.parent_id,
+        people=unit.n,  # type: ignore[attr-defined]  # annotated by the selector
     )
 
 
@@ -113,11 +118,11 @@ def _person_out(p: Person) -> PersonOut:
         name=p.name,
         unit_id=p.unit_id,
         unit_name=p.unit.name,
-        position=p.position.title if p.position_id else None,
-        identity=p.identity,
-        staffing=p.staffing,
-        post_type=p.post_type,
-        post_level=p.post_level,
+        position=p.position.title if p.position else None,
+        identity=IdentityCategory(p.identity),
+        staffing=StaffingCategory(p.staffing),
+        post_type=PostType(p.post_type),
+        post_level=PostLevel(p.post_level),
         start_date=p.start_date,
         reviewer_id=p.reviewer_id,
         active=p.active,
@@ -167,11 +172,12 @@ def get_person(request: HttpRequest, person_id: Id):
 @router.get("/me", response=MeOut, summary="The caller: roles, scope and own record")
 def me(request: HttpRequest):
     user = request.user
+    assert user.is_authenticated  # the router's auth guarantees it
     grants = user.role_grants.select_related("unit").order_by("role", "unit__path")
     person = Person.objects.select_related("unit", "position").filter(user=user).first()
     return MeOut(
         username=user.get_username(),
-        roles=sorted(scope_for(user).roles),
-        grants=[GrantOut(role=g.role, unit_id=g.unit_id, unit_name=g.unit.name) for g in grants],
+        roles=[Role(r) for r in sorted(scope_for(user).roles)],
+        grants=[GrantOut(role=Role(g.role), unit_id=g.unit_id, unit_name=g.unit.name) for g in grants],
         person=_person_out(person) if person else None,
     )

@@ -547,8 +547,19 @@ def _header(columns: list[Column], field_name: str) -> str:
     return next((c.header for c in columns if c.field == field_name), field_name)
 
 
-def _check(units: _Sheet, people: _Sheet, out: _Collector) -> _Plan:
-    """Cross-row and database checks; adds issues to ``out``."""
+def _office_roots(actor) -> set[str] | None:
+    """Codes of the units under which ``actor`` may import, or None for no limit (the system, a
+    superuser)."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return None
+    from kaohe.accounts.models import Role, RoleGrant
+
+    return set(RoleGrant.objects.filter(user=actor, role=Role.OFFICE).values_list("unit__code", flat=True))
+
+
+def _check(units: _Sheet, people: _Sheet, out: _Collector, scope_roots: set[str] | None = None) -> _Plan:
+    """Cross-row and database checks; adds issues to ``out``. With ``scope_roots``, every unit and
+    person the file touches must lie, before and after the import, under one of those units."""
     U, P = UNIT_SHEET, PEOPLE_SHEET
     col_u = {c.field: c.header for c in UNIT_COLUMNS}
     col_p = {c.field: c.header for c in PEOPLE_COLUMNS}
@@ -595,6 +606,18 @@ def _check(units: _Sheet, people: _Sheet, out: _Collector) -> _Plan:
 
     def depth(code: str) -> int:
         return len(rules.ancestry(parent_of, code))
+
+    def outside(tree: dict[str, str | None], code: str | None) -> bool:
+        return scope_roots is not None and not (
+            set(rules.ancestry(tree, code)) & scope_roots if code else False
+        )
+
+    out_of_scope = _("Unit %(code)s is outside the part of the organisation you administer.")
+    for code, row in file_units.items():
+        if code in in_cycle:
+            continue
+        if outside(parent_of, code) or (code in db_parent and outside(db_parent, code)):
+            out.add(U, row.number, col_u["code"], out_of_scope % {"code": code})
 
     ordered_units = sorted(file_units.values(), key=lambda r: (depth(r.values["code"]), r.number))
 
@@ -708,6 +731,19 @@ def _check(units: _Sheet, people: _Sheet, out: _Collector) -> _Plan:
                 col_p["unit"],
                 _("Unknown unit code %(code)s: it is neither in this file nor in the system.")
                 % {"code": unit_code},
+            )
+            continue
+        if unit_code and outside(parent_of, unit_code):
+            out.add(P, row.number, col_p["unit"], out_of_scope % {"code": unit_code})
+            continue
+        current = db_people.get(staff_no)
+        if current and outside(db_parent, current["unit__code"]):
+            out.add(
+                P,
+                row.number,
+                col_p["staff_no"],
+                _("The person %(no)s belongs to a unit outside the part of the organisation you administer.")
+                % {"no": staff_no},
             )
             continue
         reviewer_no = row.values.get("reviewer")
@@ -921,7 +957,7 @@ def import_workbook(
         people = _read_sheet(wb, PEOPLE_SHEET, PEOPLE_COLUMNS, out)
     finally:
         wb.close()
-    plan = _check(units, people, out)
+    plan = _check(units, people, out, _office_roots(actor))
     if out.issues:
         result.issues = _sorted(out.issues)
         return result

@@ -66,7 +66,7 @@ class PeopleFilterForm(forms.Form):
 
     def __init__(self, data, *, units: QuerySet[Unit]):
         super().__init__(data)
-        self.fields["unit"].queryset = units.only("id", "name", "path")
+        self.fields["unit"].queryset = units.only("id", "name", "path")  # type: ignore[attr-defined]
 
     def filters(self) -> dict:
         """The valid filters; an invalid field is ignored (and its error shown) rather than failing."""
@@ -91,7 +91,7 @@ def unit_tree(units: QuerySet[Unit]) -> list[TreeNode]:
     for unit in rows:
         node = TreeNode(unit=unit, people=unit.n)
         nodes[unit.pk] = node
-        parent = nodes.get(unit.parent_id)
+        parent = nodes.get(unit.parent_id) if unit.parent_id else None
         (parent.children if parent else roots).append(node)
 
     def finish(node: TreeNode) -> int:

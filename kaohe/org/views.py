@@ -21,7 +21,6 @@ from kaohe.accounts.scope import (
     require_role,
     units_for_user,
 )
-from kaohe.web.access import require_role_over_a_whole_tree
 
 from . import excel
 from .filters import PeopleFilterForm, filter_people, unit_tree
@@ -109,7 +108,7 @@ def people_export(request):
 @login_required
 @require_GET
 def import_template(request):
-    require_role_over_a_whole_tree(request.user, Role.OFFICE)
+    require_role(request.user, Role.OFFICE)
     return _xlsx(excel.build_template(), "import-template")
 
 
@@ -127,7 +126,7 @@ class ImportForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_people(request):
-    require_role_over_a_whole_tree(request.user, Role.OFFICE)
+    require_role(request.user, Role.OFFICE)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -1,9 +1,7 @@
 """Access rules that the scope layer cannot express yet.
 
-Some data carries no unit, so it cannot be cut to a subtree: audit events, and an Excel import,
-which may name any unit in the file (``kaohe.org.excel.import_workbook`` does not check the actor's
-scope). Only a holder of the role over a whole tree (a top-level unit) may use those.
-TODO: move into ``kaohe.accounts.scope`` once the scope layer's owner agrees on the rule.
+Audit events carry no unit, so they cannot be cut to a subtree: only a holder of the role over a
+whole tree (a top-level unit) may read them. (The Excel import checks scope row by row itself.)
 """
 
 from django.core.exceptions import PermissionDenied

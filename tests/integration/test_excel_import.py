@@ -396,3 +396,38 @@ def test_empty_rows_are_skipped(org):
     f = xlsx(people=[person_row("N001"), [None] * len(PEOPLE_HEADERS), person_row("N002")])
     result = run(org, f)
     assert result.ok and result.people_created == 2
+
+
+# --- scope ----------------------------------------------------------------------------------------
+
+
+def test_an_office_over_one_unit_imports_only_inside_it(org):
+    from tests.conftest import make_user
+
+    sub_office = make_user("office_a", "office", org.unit_a)
+    before = counts()
+    file = xlsx(
+        units=[["A9", "新科室", "机关部门", "B", 1]],  # under office_b: outside
+        people=[
+            person_row("N001", unit="B"),  # a new person in office_b: outside
+            person_row("B001", name="王三", unit="A"),  # an existing person of office_b: outside
+            person_row("N002", unit="A"),  # inside: fine on its own
+        ],
+    )
+    result = excel.import_workbook(file, actor=sub_office, filename="scope.xlsx")
+    assert not result.ok
+    found = issues(result)
+    assert (excel.UNIT_SHEET, 2, "单位编码") in found
+    assert (excel.PEOPLE_SHEET, 2, "单位编码") in found
+    assert (excel.PEOPLE_SHEET, 3, "工号") in found
+    assert not any(i.row == 4 for i in result.issues if i.sheet == excel.PEOPLE_SHEET)
+    assert counts() == before
+
+
+def test_an_office_over_one_unit_can_import_its_own_people(org):
+    from tests.conftest import make_user
+
+    sub_office = make_user("office_a", "office", org.unit_a)
+    result = excel.import_workbook(xlsx(people=[person_row("N002", unit="A")]), actor=sub_office)
+    assert result.ok, [str(i) for i in result.issues]
+    assert Person.objects.get(staff_no="N002").unit == org.unit_a
