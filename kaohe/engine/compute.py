@@ -1129,7 +1129,12 @@ def _grade(r: Result) -> None:
     grades = g.grades
     n = len(r.total)
     n_g = len(grades)
-    thr = np.array([(g.thresholds or {}).get(x, -np.inf) for x in grades])
+    # A grade without a threshold needs at least the threshold of the next worse grade that has one
+    # (优秀 by quota only, 合格 ≥ 60: a 优秀 needs 60 too); the last grade needs nothing.
+    thr = np.full(n_g, -np.inf)
+    for j in range(n_g - 1, -1, -1):
+        given = (g.thresholds or {}).get(grades[j])
+        thr[j] = given if given is not None else (thr[j + 1] if j < n_g - 1 else -np.inf)
     reach = r.total[:, None] >= thr[None, :] - 1e-9
     abs_idx = np.where(reach.any(axis=1), reach.argmax(axis=1), n_g - 1)
     r.threshold_grade = abs_idx

@@ -80,7 +80,14 @@ def test_external_raters_and_missing_group_renormalised(result):
     # P12 has 2 ballots from 企业负责人 (< 3): the other six groups' weights are renormalised to 95%
     preset = load_preset("000_yishui")
     points = {"优秀": 100, "良好": 85, "一般": 70, "较差": 50}
-    weights = {"领导班子": 25, "中层干部": 20, "一般人员": 15, "村支部书记": 15, "两代表一委员": 10, "群众代表": 10}
+    weights = {
+        "领导班子": 25,
+        "中层干部": 20,
+        "一般人员": 15,
+        "村支部书记": 15,
+        "两代表一委员": 10,
+        "群众代表": 10,
+    }
     sums: dict[str, list[float]] = {}
     with (preset.example_path / "ballots.csv").open(encoding="utf-8") as fh:
         for rec in csv.DictReader(fh):

@@ -35,7 +35,9 @@ def test_common_personal_innovation_30_60_10_and_post_type_weights(scheme):
     assert shares == pytest.approx({"共性指标": 0.30, "个性指标": 0.60, "创新指标": 0.10})
     trees = scheme.components["个性指标"].indicators_by_track
     weights = {t: {k: v.weight for k, v in tree["岗位职责"].indicators.items()} for t, tree in trees.items()}
-    assert weights["管理岗"] == pytest.approx({"战略贡献": 0.30, "团队管理": 0.25, "执行效率": 0.25, "创新突破": 0.20})
+    assert weights["管理岗"] == pytest.approx(
+        {"战略贡献": 0.30, "团队管理": 0.25, "执行效率": 0.25, "创新突破": 0.20}
+    )
     assert weights["技术岗"] == pytest.approx({"专业能力": 0.40, "创新成果": 0.35, "应用价值": 0.25})
     assert weights["工勤岗"] == pytest.approx({"操作规范": 0.40, "服务效率": 0.30, "服务评价": 0.30})
     for tree in trees.values():  # daily records weigh at least 30% of the total
