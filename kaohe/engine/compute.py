@@ -39,7 +39,7 @@ from kaohe.engine.numeric import (
 )
 from kaohe.engine.result import Result
 from kaohe.engine.scheme import UNGRADED_EFFECTS, Scheme, coefficient_order
-from kaohe.engine.tree import Leaf, leaves
+from kaohe.engine.tree import Leaf, leaf_names, leaves
 
 Progress = Callable[[str], None]
 _MAX_ROWS_REPORTED = 5
@@ -58,6 +58,7 @@ def compute(scheme: Scheme, data: PeriodData, progress: Progress | None = None) 
     _check_data(r, problems)
     problems.raise_if_any()
     _components(r)
+    _id_order(r)
     step("adjustments")
     _base(r)
     _adjustments(r)
@@ -102,6 +103,10 @@ def _report_rows(
         )
 
 
+def _fmt_at(values: np.ndarray) -> Callable[[int], object]:
+    return lambda i: f"{values[i]:g}"
+
+
 def _assign_tracks(r: Result, problems: ProblemList) -> None:
     """First matching track in scheme order; an explicit track column wins. Everyone needs a track."""
     s, people = r.scheme, r.data.people
@@ -136,8 +141,9 @@ def _assign_tracks(r: Result, problems: ProblemList) -> None:
             mask &= np.isin(combos[:, used.index(attr)], wanted)
         combo_track[(combo_track < 0) & mask] = t
     track[:] = combo_track[inverse]
-    if people.track is not None:
-        explicit = people.track.recode(names)
+    explicit_col = people.track
+    if explicit_col is not None:
+        explicit = explicit_col.recode(names)
         bad = np.flatnonzero(explicit == -2)
         _report_rows(
             problems,
@@ -146,7 +152,7 @@ def _assign_tracks(r: Result, problems: ProblemList) -> None:
             bad,
             "track",
             f"a track of the scheme {names}",
-            lambda i: people.track.value(i),
+            explicit_col.value,
         )
         given = explicit >= 0
         track[given] = explicit[given]
@@ -211,19 +217,21 @@ def _check_data(r: Result, p: ProblemList) -> None:
             bad,
             key,
             f"a score between 0 and the indicator's points {top:g}",
-            lambda i, v=values: f"{v[i]:g}",
+            _fmt_at(values),
         )
     for key in d.task_rates:
         if key not in all_leaves or all_leaves[key].node.source != "task":
             p.add(f"column {key}", "a task leaf indicator of the scheme", key, file=d.source("tasks"))
     _check_personal(r, all_leaves, p)
-    _check_codes(p, d, "kpis", "indicator", [k for k, v in all_leaves.items() if v.node.source == "kpi"])
+    r.kpi_keys = [k for k, v in all_leaves.items() if v.node.source == "kpi"]
+    _check_codes(p, d, "kpis", "indicator", r.kpi_keys, leaves=True)
+    _check_multiples(r, p)
     _check_codes(p, d, "claims", "category", list(s.adjustments))
     _check_codes(p, d, "flags", "item", list(s.vetoes))
     _check_codes(p, d, "previous", "grade", r.all_grades(), allow_empty=True)
     _check_codes(p, d, "sanctions", "level", list(s.sanction_levels))
     if len(d.kpis):
-        target = d.kpis.columns["target"]
+        target = d.kpis.num("target")
         bad = np.flatnonzero(~(target > 0))
         _report_rows(p, "kpis", d, bad, "target", "a positive target", lambda i: f"{target[i]:g}", d.kpis)
     if len(d.claims):
@@ -233,8 +241,18 @@ def _check_data(r: Result, p: ProblemList) -> None:
 
 
 def _check_codes(
-    p: ProblemList, d: PeriodData, table: str, column: str, names: list[str], allow_empty: bool = False
+    p: ProblemList,
+    d: PeriodData,
+    table: str,
+    column: str,
+    names: list[str],
+    allow_empty: bool = False,
+    leaves: bool = False,
 ) -> None:
+    """Recode a text column into ``names`` (the scheme's order) as column ``<column>#``; unknown or
+    (unless ``allow_empty``) empty cells are errors naming file, row and column. With ``leaves`` the
+    names are leaf keys and a cell may also give a unique tail of one ("基层党建" for
+    "工作实绩/党的建设/基层党建"), as scores.csv headers may; a tail shared by several leaves is an error."""
     t: Table = getattr(d, table)
     if not len(t):
         return
@@ -244,23 +262,37 @@ def _check_codes(
     if not isinstance(col, Codes):
         p.add(f"column {column}", "this column", "nothing", file=d.source(table))
         return
-    codes = col.recode(names)
+    ambiguous: dict[str, list[str]] = {}
+    if leaves:
+        alias, ambiguous = leaf_names(names)
+        codes = Codes(col.codes, tuple(alias.get(nm, nm) for nm in col.names)).recode(names)
+    else:
+        codes = col.recode(names)
     t.columns[column + "#"] = codes  # recoded into the scheme's order, used by the computation
     bad = np.flatnonzero((codes == -2) | ((codes == -1) & (not allow_empty)))
-    _report_rows(p, table, d, bad, column, f"one of {names}", lambda i: col.value(i) or "an empty cell", t)
+
+    def found(i: int) -> str:
+        v = col.value(i)
+        if v in ambiguous:
+            return f"{v}, which names several leaves: {', '.join(ambiguous[v])}"
+        return v or "an empty cell"
+
+    what = "a leaf (full path or unique name) of " if leaves else "one of "
+    _report_rows(p, table, d, bad, column, f"{what}{names}", found, t)
 
 
 def _check_personal(r: Result, all_leaves: dict[str, Leaf], p: ProblemList) -> None:
     d = r.data
+    r.personal_keys = [k for k, v in all_leaves.items() if v.node.source == "personal"]
     if not len(d.personal):
         return
-    personal_keys = [k for k, v in all_leaves.items() if v.node.source == "personal"]
-    _check_codes(p, d, "personal", "node", personal_keys)
+    personal_keys = r.personal_keys
+    _check_codes(p, d, "personal", "node", personal_keys, leaves=True)
     t = d.personal
     if "node#" not in t.columns:
         return
-    node = t.columns["node#"]
-    score, points = t.columns["score"], t.columns["points"]
+    node = t.num("node#")
+    score, points = t.num("score"), t.num("points")
     bad = np.flatnonzero((score > points + 1e-9) | (score < 0))
     _report_rows(
         p,
@@ -288,13 +320,52 @@ def _check_personal(r: Result, all_leaves: dict[str, Leaf], p: ProblemList) -> N
             )
 
 
+def _check_multiples(r: Result, p: ProblemList) -> None:
+    """kpis.csv ``multiple``: 0 or empty (none), else ± a multiple within the indicator's
+    ``kpi.multiplied`` range (seed 001: 3–10 times the indicator's points); a multiple on an indicator
+    without that range is an error too."""
+    t = r.data.kpis
+    mult = t.num_or_none("multiple")
+    if mult is None or "indicator#" not in t.columns:
+        return
+    ind = t.num("indicator#")
+    ranges = []
+    for key in r.kpi_keys:
+        m = r.leaf_index[key].node.kpi
+        ranges.append(m.multiplied if m is not None and m.multiplied is not None else (np.nan, np.nan))
+    lo = np.array([a for a, _b in ranges] + [np.nan])
+    hi = np.array([b for _a, b in ranges] + [np.nan])
+    idx = np.where(ind >= 0, ind, len(ranges))
+    size = np.abs(np.nan_to_num(mult))
+    given = size > 0
+    ok = (size >= lo[idx] - 1e-9) & (size <= hi[idx] + 1e-9)
+    bad = np.flatnonzero(given & ~ok & (ind >= 0))
+
+    def found(i: int) -> str:
+        key = r.kpi_keys[int(idx[i])]
+        if np.isnan(lo[idx[i]]):
+            return f"{mult[i]:g} for {key}, which has no kpi.multiplied range"
+        return f"{mult[i]:g} for {key} [{lo[idx[i]]:g}, {hi[idx[i]]:g}]"
+
+    _report_rows(
+        p,
+        "kpis",
+        r.data,
+        bad,
+        "multiple",
+        "0, empty or ± a multiple within the indicator's range (kpi.multiplied)",
+        found,
+        t,
+    )
+
+
 def _check_claims(r: Result, p: ProblemList) -> None:
     s, d = r.scheme, r.data
     t = d.claims
     if "category#" not in t.columns:
         return
-    cat = t.columns["category#"]
-    pts = t.columns["points"]
+    cat = t.num("category#")
+    pts = t.num("points")
     names = list(s.adjustments)
     lo = np.array([(a.points or (0, np.inf))[0] for a in s.adjustments.values()] + [0.0])
     hi = np.array([(a.points or (0, np.inf))[1] for a in s.adjustments.values()] + [np.inf])
@@ -324,7 +395,7 @@ def _check_ballots(r: Result, p: ProblemList) -> None:
     if b.dimensions is not None:
         dims = list(b.dimensions) + ([b.overall.name] if b.overall is not None else [])
         _check_codes(p, d, "ballots", "dimension", dims)
-    count = t.columns.get("count")
+    count = t.num_or_none("count")
     if count is not None:
         bad = np.flatnonzero(~(count >= 0))
         _report_rows(p, "ballots", d, bad, "count", "a count of ballots ≥ 0", lambda i: f"{count[i]:g}", t)
@@ -342,11 +413,11 @@ def _check_numbers(r: Result, p: ProblemList) -> None:
             need["months_in_unit"] = f"eligibility.{name}"
         if w.leave_share_above is not None:
             need["leave_days"] = need["working_days"] = f"eligibility.{name}"
-    for col, rule in need.items():
+    for col, rule_path in need.items():
         if col not in people.numbers:
             p.add(
                 f"column {col}",
-                f"a number column that {rule} reads",
+                f"a number column that {rule_path} reads",
                 "no such column",
                 file=r.data.source("people"),
             )
@@ -458,11 +529,11 @@ def kpi_completion(r: Result, leaf: Leaf) -> np.ndarray:
     out = np.zeros(n)
     if not len(t) or spec is None:
         return out
-    sel = t.columns["indicator"].codes == _code_of(t.columns["indicator"], leaf.key)
-    measure: Codes = t.columns["measure"]  # type: ignore[assignment]
+    sel = t.num("indicator#") == r.kpi_keys.index(leaf.key)
+    measure = t.code("measure")
     for mname, weight in spec.measures.items():
         m = sel & (measure.codes == _code_of(measure, mname))
-        ratio = t.columns["actual"][m] / t.columns["target"][m]
+        ratio = t.num("actual")[m] / t.num("target")[m]
         out += weight * np.bincount(t.person[m], weights=ratio, minlength=n)
     return np.minimum(out, spec.cap) if spec.cap is not None else out
 
@@ -474,8 +545,8 @@ def kpi_multiple(r: Result, leaf: Leaf) -> np.ndarray:
     n = len(d.people)
     if not len(t) or "multiple" not in t.columns:
         return np.zeros(n)
-    sel = t.columns["indicator"].codes == _code_of(t.columns["indicator"], leaf.key)
-    mult = np.nan_to_num(t.columns["multiple"][sel])
+    sel = t.num("indicator#") == r.kpi_keys.index(leaf.key)
+    mult = np.nan_to_num(t.num("multiple")[sel])
     # one multiple per person and indicator, whichever measure row carries it
     return np.bincount(t.person[sel], weights=mult, minlength=n)
 
@@ -485,11 +556,11 @@ def personal_score(r: Result, leaf: Leaf) -> np.ndarray:
     d = r.data
     n = len(d.people)
     t = d.personal
-    if not len(t) or "node" not in t.columns:
+    if not len(t) or "node#" not in t.columns:
         return np.zeros(n)
-    sel = t.columns["node"].codes == _code_of(t.columns["node"], leaf.key)
-    got = np.bincount(t.person[sel], weights=t.columns["score"][sel], minlength=n)
-    top = np.bincount(t.person[sel], weights=t.columns["points"][sel], minlength=n)
+    sel = t.num("node#") == r.personal_keys.index(leaf.key)
+    got = np.bincount(t.person[sel], weights=t.num("score")[sel], minlength=n)
+    top = np.bincount(t.person[sel], weights=t.num("points")[sel], minlength=n)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(top > 0, got / top * 100.0, 0.0)
 
@@ -536,12 +607,12 @@ def ballot_groups(r: Result, cname: str) -> tuple[np.ndarray, np.ndarray, np.nda
     n_opt = len(b.options)
     dims = list(b.dimensions.values()) if b.dimensions is not None else [1.0]
     n_dim = len(dims)
-    group, option = t.columns["group#"], t.columns["option#"]
-    count = np.nan_to_num(t.columns["count"].astype(np.float64))
+    group, option = t.num("group#"), t.num("option#")
+    count = np.nan_to_num(t.num("count").astype(np.float64))
     ok = (group >= 0) & (option >= 0) & (option < n_opt)
     if b.dimensions is not None:
-        dim = t.columns.get("dimension#")
-        dim = dim if dim is not None else np.zeros(len(t), dtype=np.int64)
+        found = t.num_or_none("dimension#")
+        dim = found if found is not None else np.zeros(len(t), dtype=np.int64)
         ok &= (dim >= 0) & (dim < n_dim)
     else:
         dim = np.zeros(len(t), dtype=np.int64)
@@ -611,14 +682,15 @@ def _vote_rules(r: Result) -> None:
         t = d.ballots
         opts = ballot_options(b)
         n_groups = len(b.rater_groups)
-        tally = np.zeros((n, n_groups, len(opts)))
+        tally: np.ndarray = np.zeros((n, n_groups, len(opts)))
         if len(t) and "group#" in t.columns and "option#" in t.columns:
-            group, option = t.columns["group#"], t.columns["option#"]
-            count = np.nan_to_num(t.columns["count"].astype(np.float64))
+            group, option = t.num("group#"), t.num("option#")
+            count = np.nan_to_num(t.num("count").astype(np.float64))
             ok = (group >= 0) & (option >= 0)
             weight = np.ones(len(t))
             if b.dimensions is not None:
-                dim = t.columns.get("dimension#", np.zeros(len(t), dtype=np.int64))
+                found = t.num_or_none("dimension#")
+                dim = found if found is not None else np.zeros(len(t), dtype=np.int64)
                 n_dim = len(b.dimensions)
                 if b.overall is not None:
                     ok &= dim == n_dim
@@ -670,30 +742,66 @@ def _base(r: Result) -> None:
     base = np.zeros(n)
     prev = d.previous
     r.aggregation_parts = {}
+    r.aggregation_counts = {}
+    r.aggregation_shares = {}
     for pname, part in agg.parts.items():
+        count = np.ones(n)
         if part.source == "current":
-            value = r.base_current
+            value = (
+                r.base_current
+                if part.component is None
+                else r.components[:, r.component_names.index(part.component)]
+            )
         else:
             value = np.zeros(n)
+            count = np.zeros(n)
             if len(prev):
-                kind: Codes = prev.columns["kind"]  # type: ignore[assignment]
+                kind = prev.code("kind")
                 sel = kind.codes == _code_of(kind, part.source)
-                tot = prev.columns["total"][sel]
+                period = prev.code("period")
+                if part.last is not None:
+                    sel &= _recent(r, prev.person, period, sel, part.last)
+                tot = prev.num("total")[sel]
                 who = prev.person[sel]
-                cnt = np.bincount(who, minlength=n)
+                count = np.bincount(who, minlength=n).astype(np.float64)
                 if part.how == "last":
-                    period: Codes = prev.columns["period"]  # type: ignore[assignment]
                     rank = np.argsort(np.argsort(np.array(period.names)))[period.codes[sel]]
                     o = np.lexsort((rank, who))
                     value[who[o]] = tot[o]  # later periods overwrite earlier ones
                 else:
                     s_ = np.bincount(who, weights=tot, minlength=n)
+                    if part.include_current:  # the current computation is one more period
+                        s_, count = s_ + r.base_current, count + 1
                     with np.errstate(divide="ignore", invalid="ignore"):
-                        value = s_ if part.how == "sum" else np.where(cnt > 0, s_ / np.maximum(cnt, 1), 0.0)
+                        value = (
+                            s_ if part.how == "sum" else np.where(count > 0, s_ / np.maximum(count, 1), 0.0)
+                        )
+            elif part.include_current:
+                value, count = r.base_current.copy(), np.ones(n)
+        share = np.full(n, part.share)
+        if part.share_by_track:
+            per_track = np.array([part.share_by_track.get(t, part.share) for t in r.track_names])
+            share = per_track[r.track]
         r.aggregation_parts[pname] = value
-        base += part.share * value
+        r.aggregation_counts[pname] = count
+        r.aggregation_shares[pname] = share
+        base += share * value
     r.base = base
     _second(r, "base")
+
+
+def _recent(r: Result, person: np.ndarray, period: Codes, sel: np.ndarray, k: int) -> np.ndarray:
+    """Rows (among ``sel``) of each person's ``k`` most recent periods (names sort chronologically)."""
+    order_of = np.argsort(np.argsort(np.array(period.names, dtype=object), kind="stable"))
+    key = np.where(period.codes >= 0, np.append(order_of, -1)[period.codes], -1)
+    n = len(r.data.people)
+    idx = np.flatnonzero(sel)
+    o = idx[np.lexsort((-key[idx], person[idx]))]  # by person, most recent first
+    starts = np.searchsorted(person[o], np.arange(n))
+    pos = np.arange(len(o)) - starts[person[o]]
+    keep = np.zeros(len(sel), dtype=bool)
+    keep[o[pos < k]] = True
+    return keep
 
 
 def _secondment_shares(r: Result) -> None:
@@ -753,11 +861,11 @@ def _adjustments(r: Result) -> None:
     raw = np.zeros((n, k))
     t = d.claims
     if len(t) and "category#" in t.columns:
-        ok = t.columns["category#"] >= 0
+        ok = t.num("category#") >= 0
         if "approved" in t.columns:
-            ok &= t.columns["approved"].astype(bool)
+            ok &= t.num("approved").astype(bool)
         raw += np.bincount(
-            t.person[ok] * k + t.columns["category#"][ok], weights=t.columns["points"][ok], minlength=n * k
+            t.person[ok] * k + t.num("category#")[ok], weights=t.num("points")[ok], minlength=n * k
         ).reshape(n, k)
     misses = d.people.numbers.get("misses")
     for j, adj in enumerate(s.adjustments.values()):
@@ -787,10 +895,10 @@ def _adjustments(r: Result) -> None:
     r.adjustment = capped
     kinds = np.array([a.kind == "bonus" for a in s.adjustments.values()], dtype=bool)
     r.bonus_raw = capped[:, kinds].sum(axis=1) if k else np.zeros(n)
-    veto_deduct = np.zeros(n)
+    veto_deduct: np.ndarray = np.zeros(n)
     if len(d.flags) and "item#" in d.flags.columns:
         per_item = np.array([v.deduct for v in s.vetoes.values()] + [0.0])
-        item = d.flags.columns["item#"]
+        item = d.flags.num("item#")
         veto_deduct = np.bincount(
             d.flags.person, weights=per_item[np.where(item >= 0, item, -1)], minlength=n
         )
@@ -814,6 +922,8 @@ def _coefficients(r: Result, problems: ProblemList) -> None:
         if c.kind == "static":
             col = d.people.attributes[c.attribute or ""]
             v = col.lookup(c.levels or {}, default=c.default)
+        elif c.kind == "by_component_grade":
+            v = _component_grade_coefficient(r, name)
         elif c.kind == "dynamic":
             try:
                 v = np.broadcast_to(evaluate(c.formula or "1", values), (n,)).copy()
@@ -838,6 +948,46 @@ def _coefficients(r: Result, problems: ProblemList) -> None:
     r.bonus_coef = r.coefficients[:, applies == "bonus"].prod(axis=1) if len(applies) else np.ones(n)
     static_pool = (applies == "pool") & (kinds != "by_grade") if len(applies) else np.zeros(0, dtype=bool)
     r.pool_coef = r.coefficients[:, static_pool].prod(axis=1) if len(applies) else np.ones(n)
+
+
+def _component_grade_coefficient(r: Result, name: str) -> np.ndarray:
+    """Seed 000 身份线: rank one component's score (rounded half up to 2 decimals; ties by person id)
+    within the track, hand out the coefficient's own grades by its quotas (ceilings and floors per
+    track, as grading does), and give each person the level of that grade. Everyone with a track is
+    ranked here: eligibility concerns the appraisal grade, not this component grade."""
+    c = r.scheme.coefficients[name]
+    assert c.component is not None and c.grades is not None
+    n_t = len(r.track_names)
+    score = round_half_up(r.components[:, r.component_names.index(c.component)], 2)
+    order = np.lexsort((r.id_order, -score, r.track))
+    sizes = np.bincount(r.track, minlength=n_t).astype(np.float64)
+    n_g = len(c.grades)
+    ceilings = np.full((n_t, n_g), np.inf)
+    floors = np.zeros((n_t, n_g))
+    for gname, rule in (c.quotas or {}).items():
+        j = c.grades.index(gname)
+        if rule.at_most is not None:
+            got = quota_counts(np.asarray(rule.at_most.value), rule.at_most.is_share, sizes, rule.rounding)
+            ceilings[:, j] = np.minimum(np.maximum(got, np.minimum(rule.minimum, sizes)), sizes)
+        if rule.at_least is not None:
+            floors[:, j] = quota_counts(
+                np.asarray(rule.at_least.value), rule.at_least.is_share, sizes, rule.rounding
+            )
+    n = len(r.track)
+    res = assign_grades(
+        order,
+        r.track,
+        n_t,
+        np.zeros(n, dtype=np.int64),
+        np.full(n, -1, dtype=np.int64),
+        np.ones(n, dtype=bool),
+        ceilings,
+        floors,
+    )
+    r.component_grade[name] = res.grade
+    r.component_grade_rank[name] = _positions(order, r.track, n_t)
+    table = np.array([(c.levels or {}).get(g, c.default) for g in c.grades] + [c.default])
+    return table[np.where(res.grade >= 0, res.grade, n_g)]
 
 
 def _total(r: Result) -> None:
@@ -884,9 +1034,6 @@ def _name_order(col: Codes) -> np.ndarray:
 def _rank(r: Result) -> None:
     d = r.data
     n = len(d.people)
-    ids = np.asarray(d.people.ids).astype(str)
-    r.id_order = np.empty(n, dtype=np.int64)
-    r.id_order[np.argsort(ids, kind="stable")] = np.arange(n)
     keys = _sort_keys(r)
     r.tie_keys = keys
     # People without a grade take no rank place (unless grading.rank_ungraded): they sort last in
@@ -901,6 +1048,14 @@ def _rank(r: Result) -> None:
     r.group_order = np.lexsort(keys + [last, r.group])
     r.group_rank = np.where(ranked, _positions(r.group_order, r.group, len(r.group_names)), 0)
     r.group_size = np.bincount(r.group[ranked], minlength=len(r.group_names))[r.group]
+
+
+def _id_order(r: Result) -> None:
+    """Position of each person id in sorted order: the last tie-break everywhere."""
+    n = len(r.data.people)
+    ids = np.asarray(r.data.people.ids).astype(str)
+    r.id_order = np.empty(n, dtype=np.int64)
+    r.id_order[np.argsort(ids, kind="stable")] = np.arange(n)
 
 
 def _positions(order: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -1036,7 +1191,7 @@ def active_sanctions(r: Result) -> np.ndarray:
         )
     t = d.sanctions
     if len(t) and "level#" in t.columns:
-        mark(t.person, t.columns["level#"], t.columns.get("months_ago"), t.columns.get("year"))
+        mark(t.person, t.num("level#"), t.num_or_none("months_ago"), t.num_or_none("year"))
     r._active_sanctions = active
     return active
 
@@ -1048,7 +1203,7 @@ def _eligibility(r: Result) -> None:
     n = len(d.people)
     people = d.people
     grades = s.grading.grades
-    rules: list[tuple[str, str, str, str | None]] = []  # (rule path, effect, grade, reason)
+    rules: list[tuple[str, str, str, str]] = []  # (rule path, effect, grade, reason)
     hits: list[np.ndarray] = []
     levels = list(s.sanction_levels)
     for name, rule in s.eligibility.items():
@@ -1081,7 +1236,7 @@ def _eligibility(r: Result) -> None:
         hits.append(hit)
     flagged = np.zeros((n, len(s.vetoes)), dtype=bool)
     if len(d.flags) and "item#" in d.flags.columns:
-        item = d.flags.columns["item#"]
+        item = d.flags.num("item#")
         ok = item >= 0
         flagged[d.flags.person[ok], item[ok]] = True
     for j, (name, veto) in enumerate(s.vetoes.items()):
@@ -1330,7 +1485,7 @@ def _pool(r: Result) -> None:
             member &= col.isin(values) if col is not None else False
         weight = np.where(member, weight, 0.0)
         if pool.by is None:
-            amount = given if given is not None and not isinstance(given, dict) else pool.amount
+            amount = given if isinstance(given, int | float | str) else pool.amount
             seg = np.zeros(n, dtype=np.int64)
             amounts = np.array([np.nan if amount is None else float(amount)])
             seg_names = [name]

@@ -101,6 +101,23 @@ class Table:
         """The source row of entry ``i`` (a header row is row 1)."""
         return int(self.rows[i]) if self.rows is not None else i + 2
 
+    def num(self, name: str) -> np.ndarray:
+        """A numeric column (or a recoded ``<name>#`` column); KeyError if absent."""
+        col = self.columns[name]
+        if isinstance(col, Codes):
+            raise TypeError(f"column {name} holds text, not numbers")
+        return col
+
+    def num_or_none(self, name: str) -> np.ndarray | None:
+        return self.num(name) if name in self.columns else None
+
+    def code(self, name: str) -> Codes:
+        """A text column as :class:`Codes`; KeyError if absent."""
+        col = self.columns[name]
+        if not isinstance(col, Codes):
+            raise TypeError(f"column {name} holds numbers, not text")
+        return col
+
     @staticmethod
     def empty() -> Table:
         return Table(np.zeros(0, dtype=np.int64))

@@ -64,6 +64,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "ballot_missing": ("（不足 {min} 票，无有效结果{how}）", " (fewer than {min} ballots: no result{how})"),
     "base": ("基础分 = Σ 组成部分得分 × 占比 = {base}", "Base = Σ component score × share = {base}"),
     "aggregation": ("{part}：{value} × {share}", "{part}: {value} × {share}"),
+    "aggregation_mean": (
+        "{part}：{count} 个周期（含本期）的平均 {value} × {share}",
+        "{part}: mean of {count} periods (this one included) {value} × {share}",
+    ),
+    "component_grade": (
+        "「{component}」{score} 分，赛道内第 {rank} 名 / 共 {size} 人 → {grade}",
+        "“{component}” {score}, rank {rank} of {size} in the track → {grade}",
+    ),
     "aggregated": ("跨周期汇总后基础分 = {base}", "Base after aggregation over periods = {base}"),
     "adjustment": (
         "{category}（{kind}）：申报/记录 {raw} 分，计入 {capped} 分",
@@ -169,14 +177,15 @@ def derivation(r: Result, i: int) -> list[Step]:
     steps.append(Step("base", "components", {"base": _f(r.base_current[i])}))
     if s.aggregation is not None:
         for pname, part in s.aggregation.parts.items():
-            steps.append(
-                Step(
-                    "aggregation",
-                    f"aggregation.parts.{pname}",
-                    {"part": pname, "value": _f(r.aggregation_parts[pname][i]), "share": _pct(part.share)},
-                    1,
-                )
-            )
+            args: dict[str, Any] = {
+                "part": pname,
+                "value": _f(r.aggregation_parts[pname][i]),
+                "share": _pct(round(float(r.aggregation_shares[pname][i]), 9)),
+            }
+            key = "aggregation"
+            if part.include_current:
+                key, args["count"] = "aggregation_mean", int(r.aggregation_counts[pname][i])
+            steps.append(Step(key, f"aggregation.parts.{pname}", args, 1))
         steps.append(Step("aggregated", "aggregation", {"base": _f(r.base[i])}))
     sec = s.secondment
     if sec is not None and r.host_share[i] > 0:
@@ -207,6 +216,22 @@ def derivation(r: Result, i: int) -> list[Step]:
                 {"coef": cname, "value": _f(r.coefficients[i, j], 4), "target": c.applies_to},
             )
         )
+        if c.kind == "by_component_grade" and c.component is not None and c.grades is not None:
+            g = int(r.component_grade[cname][i])
+            steps.append(
+                Step(
+                    "component_grade",
+                    f"coefficients.{cname}.quotas",
+                    {
+                        "component": c.component,
+                        "score": _f(r.components[i, r.component_names.index(c.component)]),
+                        "rank": int(r.component_grade_rank[cname][i]),
+                        "size": int(np.sum(r.track == r.track[i])),
+                        "grade": c.grades[g] if g >= 0 else "—",
+                    },
+                    1,
+                )
+            )
     steps.append(
         Step(
             "total",
@@ -285,7 +310,9 @@ def _components_steps(r: Result, i: int, steps: list[Step]) -> None:
             mean, ballots, dropped = ballot_groups(r, cname)
             for g, (gname, w) in enumerate(b.rater_groups.items()):
                 valid = ballots[i, g] >= b.min_ballots
-                note = "" if valid else ("missing", b.min_ballots, b.when_group_missing)
+                note: str | tuple[str, int, str] = (
+                    "" if valid else ("missing", b.min_ballots, b.when_group_missing)
+                )
                 if valid and dropped[i, g] > 0:
                     note = ("dropped", b.drop_extremes, "")
                 steps.append(
@@ -308,9 +335,13 @@ def _components_steps(r: Result, i: int, steps: list[Step]) -> None:
                 share = r.vote_shares[i, k]
                 if np.isnan(share):
                     continue
-                args = {"name": vname, "options": "+".join(rule.options), "share": f"{share * 100:.2f}%"}
+                args: dict[str, Any] = {
+                    "name": vname,
+                    "options": "+".join(rule.options),
+                    "share": f"{share * 100:.2f}%",
+                }
                 if r.vote_hits[i, k]:
-                    thr = rule.below if rule.below is not None else rule.above
+                    thr = rule.below if rule.below is not None else (rule.above or 0.0)
                     args.update(
                         cmp=("below" if rule.below is not None else "above", rule.strict),
                         threshold=f"{thr * 100:.2f}%",
@@ -474,8 +505,8 @@ def render(steps: list[Step], lang: str = "zh") -> str:
         if "passed" in args:
             args["passed"] = TEMPLATES["passed"][k] if args["passed"] else ""
         if st.key == "quota":
-            words = {"ceiling": ("至多 {} 人", "at most {}"), "floor": ("至少 {} 人", "at least {}")}
-            args["limit"] = ("，" if k == 0 else ", ").join(words[w][k].format(v) for w, v in args["limit"])
+            limits = {"ceiling": ("至多 {} 人", "at most {}"), "floor": ("至少 {} 人", "at least {}")}
+            args["limit"] = ("，" if k == 0 else ", ").join(limits[w][k].format(v) for w, v in args["limit"])
         text = TEMPLATES[st.key][k].format(**args)
         cite = "" if st.key == "person" else (f"  〔{st.rule}〕" if k == 0 else f"  [{st.rule}]")
         lines.append("  " * st.depth + ("" if st.key == "person" else "· ") + text + cite)

@@ -85,6 +85,8 @@ def evaluate(text: str, names: Mapping[str, np.ndarray | float]) -> np.ndarray:
         if isinstance(node, ast.Expression):
             return ev(node.body)
         if isinstance(node, ast.Constant):
+            if not isinstance(node.value, int | float) or isinstance(node.value, bool):
+                raise FormulaError(f"{node.value!r} is not a number in {text!r}")
             return float(node.value)
         if isinstance(node, ast.Name):
             if node.id not in names:
@@ -96,8 +98,8 @@ def evaluate(text: str, names: Mapping[str, np.ndarray | float]) -> np.ndarray:
         if isinstance(node, ast.BinOp):
             with np.errstate(divide="ignore", invalid="ignore"):
                 return _BINOPS[type(node.op)](ev(node.left), ev(node.right))
-        if isinstance(node, ast.Call):
-            return _FUNCS[node.func.id](*[ev(a) for a in node.args])  # type: ignore[union-attr]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return _FUNCS[node.func.id](*[ev(a) for a in node.args])
         raise FormulaError(f"{type(node).__name__} is not allowed in {text!r}")
 
     return np.asarray(ev(tree), dtype=np.float64)

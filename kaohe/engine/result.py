@@ -4,29 +4,128 @@ objects up front."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from kaohe.engine.data import Codes, PeriodData
-from kaohe.engine.scheme import Scheme
+from kaohe.engine.scheme import Scheme, VoteRule
+from kaohe.engine.tree import Leaf
 
 # Labels of UNGRADED_EFFECTS (pending, no_grade, comment_only), shown where the rank and grade would be.
 UNGRADED_LABELS = ("暂缓确定等次", "不定等次", "只写评语")
 
 
-@dataclass(eq=False)
 class Result:
-    scheme: Scheme
-    data: PeriodData
-    # Filled by compute(); documented there. Declared loosely: they are numpy columns.
-    track: np.ndarray = field(default=None)  # type: ignore[assignment]
-    track_names: list[str] = field(default_factory=list)
-    _history: dict[str, Any] = field(default_factory=dict)
+    """Per-person columns of one computation (``compute()`` fills them step by step; see compute.py).
 
-    def __getattr__(self, name: str) -> Any:  # columns set dynamically by compute()
-        raise AttributeError(name)
+    Arrays are indexed by person (rows of ``data.people``) unless noted; "people × k" arrays have one
+    column per scheme rule, component, coefficient, pool… in the order of the matching ``*_names``."""
+
+    # 1. tracks
+    track: np.ndarray  # track index per person (into track_names)
+    track_names: list[str]
+    track_explicit: np.ndarray  # 1 where the data's track column chose the track
+    # 2. components
+    leaves: dict[str, list[tuple[list[int] | None, list[Leaf]]]]  # component → (track ids, leaves)
+    leaf_index: dict[str, Leaf]  # leaf key → leaf
+    kpi_keys: list[str]  # KPI leaves (kpis ``indicator#`` codes index this)
+    personal_keys: list[str]  # personal leaves (personal ``node#`` codes index this)
+    component_names: list[str]
+    components: np.ndarray  # people × components, 0–100
+    component_grade: dict[str, np.ndarray]  # by_component_grade coefficients: grade index per person
+    component_grade_rank: dict[str, np.ndarray]  # … and the component's rank within the track
+    kpi_multiple_points: np.ndarray  # signed points of KPI multiples
+    ballot_cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+    vote_rules: list[tuple[str, str, VoteRule]]  # (rule path, name, rule)
+    vote_shares: np.ndarray  # people × vote rules (NaN: no ballots)
+    vote_hits: np.ndarray  # people × vote rules
+    # 3. base, aggregation, secondment
+    base_current: np.ndarray
+    base: np.ndarray
+    aggregation_parts: dict[str, np.ndarray]
+    aggregation_counts: dict[str, np.ndarray]  # periods found per person, per part
+    aggregation_shares: dict[str, np.ndarray]  # share per person, per part (share_by_track)
+    host_share: np.ndarray
+    host_score: np.ndarray
+    home_value: np.ndarray
+    # 4. adjustments
+    adjustment_names: list[str]
+    adjustment_raw: np.ndarray  # people × categories
+    adjustment: np.ndarray  # people × categories, after caps
+    cap_applied: np.ndarray  # people × caps
+    cap_limit: np.ndarray  # people × caps
+    bonus_raw: np.ndarray
+    veto_deduct: np.ndarray
+    deduction: np.ndarray
+    kpi_bonus: np.ndarray
+    # 5–6. coefficients, total
+    coefficient_names: list[str]
+    coefficients: np.ndarray  # people × coefficients
+    total_coef: np.ndarray
+    bonus_coef: np.ndarray
+    pool_coef: np.ndarray
+    bonus: np.ndarray
+    total_raw: np.ndarray
+    total: np.ndarray  # rounded half up to 2 decimals
+    # 7. eligibility
+    rules: list[tuple[str, str, str, str]]  # (rule path, effect, grade, reason)
+    rule_hits: np.ndarray  # people × rules
+    elig_cap: np.ndarray  # best grade index allowed by the rules
+    fixed: np.ndarray  # fixed grade index or -1
+    ungraded_kind: np.ndarray  # index into UNGRADED_LABELS or -1
+    no_grade: np.ndarray
+    _active_sanctions: np.ndarray | None = None
+    # 8. rank, quota groups
+    id_order: np.ndarray  # position of the person id in sorted order (the last tie-break)
+    tie_keys: list[np.ndarray]
+    ranked: np.ndarray
+    rank: np.ndarray  # 1-based within the track, 0 for people without a rank place
+    track_size: np.ndarray
+    group: np.ndarray  # quota group index
+    group_names: list[str]
+    group_order: np.ndarray  # people sorted by (quota group, rank)
+    group_rank: np.ndarray
+    group_size: np.ndarray
+    # 9. grade
+    threshold_grade: np.ndarray
+    best_allowed: np.ndarray
+    in_base: np.ndarray
+    grade: np.ndarray  # grade index, -1 for no grade
+    decided_by: np.ndarray
+    place: np.ndarray
+    ceilings: np.ndarray  # quota groups × grades
+    floors: np.ndarray  # quota groups × grades
+    graded_size: np.ndarray  # per quota group
+    # 10–12. tail, consequences, pool
+    tail_names: list[str]
+    tail_hits: np.ndarray  # people × tail rules
+    tail_value: dict[str, np.ndarray]  # tail rules with ``over``: the score ranked
+    tail_rank: dict[str, np.ndarray]  # tail rules with ``over``: rank of that score in the track
+    pay_factor: np.ndarray
+    outcome_names: list[str]
+    outcome_rules: list[str]
+    outcome_hits: np.ndarray  # people × outcomes
+    pool_names: list[str]
+    pool_rules: list[str]
+    pool_fen_by: np.ndarray  # people × pools, integer fen
+    pool_weight_by: np.ndarray  # people × pools
+    pool_fen: np.ndarray
+    pool_weight: np.ndarray
+    pool_totals: list[int | None]  # fen per pool (None: no amount given)
+    pool_total_fen: int | None = None
+
+    def __init__(self, scheme: Scheme, data: PeriodData) -> None:
+        self.scheme = scheme
+        self.data = data
+        self.track_names = []
+        self.component_grade = {}
+        self.component_grade_rank = {}
+        self.aggregation_shares = {}
+        self.aggregation_counts = {}
+        self.tail_value = {}
+        self.tail_rank = {}
+        self._history: dict[str, dict[str, Any]] = {}
 
     # --- lookups -------------------------------------------------------------------------------------
 
@@ -79,7 +178,7 @@ class Result:
         kind_col = prev.columns.get("kind")
         if isinstance(kind_col, Codes) and (want in kind_col.names or not own):
             sel = kind_col.codes == (kind_col.names.index(want) if want in kind_col.names else -3)
-        period: Codes = prev.columns["period"]  # type: ignore[assignment]
+        period = prev.code("period")
         used = np.unique(period.codes[sel])
         names = sorted((period.names[c] for c in used), reverse=True)
         col_of = np.full(len(period.names) + 1, -1, dtype=np.int64)
@@ -89,12 +188,12 @@ class Result:
         who = prev.person[sel]
         grades = np.full((n, len(names)), -1, dtype=np.int64)
         if "grade#" in prev.columns:
-            grades[who, cols] = prev.columns["grade#"][sel]
+            grades[who, cols] = prev.num("grade#")[sel]
         ranks = np.zeros((n, len(names)))
         sizes = np.zeros((n, len(names)))
         if "rank" in prev.columns and "size" in prev.columns:
-            ranks[who, cols] = np.nan_to_num(prev.columns["rank"][sel])
-            sizes[who, cols] = np.nan_to_num(prev.columns["size"][sel])
+            ranks[who, cols] = np.nan_to_num(prev.num("rank")[sel])
+            sizes[who, cols] = np.nan_to_num(prev.num("size")[sel])
         h.update(periods=names, grades=grades, ranks=ranks, sizes=sizes)
         return h
 

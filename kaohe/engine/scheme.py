@@ -263,21 +263,38 @@ class Eligibility(Model):
 
 class Coefficient(Model):
     """A multiplier: static by a person attribute (post levels 1.0–1.18), dynamic from a formula over
-    period measures, or by grade; applied to the total, the bonus points or the pool share."""
+    period measures, by grade, or by a component's own grade (seed 000: 身份线考核 ranked within the
+    track at 15% / 80% / 5%, the grade's coefficient applied to bonus points); applied to the total,
+    the bonus points or the pool share."""
 
-    kind: Literal["static", "dynamic", "by_grade"]
+    kind: Literal["static", "dynamic", "by_grade", "by_component_grade"]
     attribute: str | None = None
     levels: dict[str, float] | None = None
     default: float = 1.0
     formula: str | None = None
     clip: tuple[float, float] | None = None
     applies_to: Literal["total", "bonus", "pool"] = "total"
+    # by_component_grade: the component ranked within the track, its grades (best first) and quotas
+    component: str | None = None
+    grades: list[str] | None = None
+    quotas: dict[str, QuotaRule] | None = None
 
 
 class AggregationPart(Model):
+    """One part of the aggregated base: this period's computation (``from: current``; with
+    ``component`` only that component's score) or earlier periods' totals of a kind, with its share
+    (``share_by_track`` overrides it for some tracks: monthly scores 40% for teams, 30% for leaders).
+    ``include_current`` (mean only): the current computation counts as one more period, and the mean
+    is over the periods actually found (annual = mean of the four quarters, a missing one left out);
+    ``last``: only the most recent N earlier periods of the kind."""
+
     source: Literal["current", "month", "quarter", "half", "year"] = Field(alias="from")
     share: Share
+    share_by_track: dict[str, Share] | None = None
     how: Literal["mean", "last", "sum"] = "mean"
+    include_current: bool = False
+    last: int | None = Field(default=None, ge=1)
+    component: str | None = None
 
 
 class Aggregation(Model):
@@ -395,6 +412,9 @@ def _sanction_level(value: Any) -> Any:
 
 
 SanctionLevelValue = Annotated[SanctionLevel, BeforeValidator(_sanction_level)]
+
+
+Coefficient.model_rebuild()
 
 
 class Scheme(Model):
@@ -531,16 +551,14 @@ def _check(s: Scheme, p: ProblemList) -> None:
                 p.add(f"{path}.when.sanction_in", f"one of sanction_levels {levels}", lv)
         if rule.when.lacks_grade is not None:
             _check_grades(f"{path}.when.lacks_grade.grades", rule.when.lacks_grade.grades, all_grades, p)
-    for name, lv in s.sanction_levels.items():
-        if (lv.months is None) == (lv.years is None):
+    for name, impact in s.sanction_levels.items():
+        if (impact.months is None) == (impact.years is None):
             p.add(f"sanction_levels.{name}", "impact months (a number) or {years: n}", "both or neither")
     for name, coef in s.coefficients.items():
-        _check_coefficient(f"coefficients.{name}", coef, grades, p)
+        _check_coefficient(f"coefficients.{name}", coef, grades, p, set(s.components))
     _check_coefficient_cycles(s, p)
     if s.aggregation is not None:
-        shares = sum(part.share for part in s.aggregation.parts.values())
-        if not _close(shares, 1.0):
-            p.add("aggregation.parts", "shares adding up to 100%", _pct(shares))
+        _check_aggregation(s, s.aggregation, p, tracks)
     _check_grading(s, p, grades, tracks)
     for name, tail in s.tail_rules.items():
         for t in tail.tracks or []:
@@ -690,7 +708,36 @@ def _check_tree(
             p.add(f"{here}.max_count", "max_count only with source: personal", node.source)
 
 
-def _check_coefficient(path: str, c: Coefficient, grades: set[str], p: ProblemList) -> None:
+def _check_aggregation(s: Scheme, agg: Aggregation, p: ProblemList, tracks: set[str]) -> None:
+    for name, part in agg.parts.items():
+        path = f"aggregation.parts.{name}"
+        for t in part.share_by_track or {}:
+            if t not in tracks:
+                p.add(f"{path}.share_by_track", f"a track of {sorted(tracks)}", t)
+        if part.component is not None:
+            if part.source != "current":
+                p.add(f"{path}.component", "a component only with from: current", part.source)
+            elif part.component not in s.components:
+                p.add(f"{path}.component", f"a component of {sorted(s.components)}", part.component)
+        if part.source == "current" and (part.include_current or part.last is not None):
+            p.add(path, "include_current and last only with an earlier period kind", "from: current")
+        if part.include_current and part.how != "mean":
+            p.add(f"{path}.include_current", "how: mean", part.how)
+    by_track: dict[str, float] = {}
+    for t in sorted(tracks) or [""]:
+        by_track[t] = sum((part.share_by_track or {}).get(t, part.share) for part in agg.parts.values())
+    bad = {t: v for t, v in by_track.items() if not _close(v, 1.0)}
+    if bad:
+        if len(set(round(v, 9) for v in bad.values())) == 1 and len(bad) == len(by_track):
+            p.add("aggregation.parts", "shares adding up to 100%", _pct(next(iter(bad.values()))))
+        else:
+            for t, v in bad.items():
+                p.add("aggregation.parts", f"shares adding up to 100% for track {t}", _pct(v))
+
+
+def _check_coefficient(
+    path: str, c: Coefficient, grades: set[str], p: ProblemList, components: set[str] | None = None
+) -> None:
     if c.kind == "static":
         if c.attribute is None:
             p.add(f"{path}.attribute", "the person attribute that selects the level", "nothing")
@@ -711,6 +758,28 @@ def _check_coefficient(path: str, c: Coefficient, grades: set[str], p: ProblemLi
             _check_grades(f"{path}.levels", list(c.levels), grades, p)
         if c.applies_to != "pool":
             p.add(f"{path}.applies_to", "pool (a grade is known only after the total)", c.applies_to)
+    elif c.kind == "by_component_grade":
+        if c.component is None or c.component not in (components or set()):
+            p.add(f"{path}.component", f"a component of {sorted(components or [])}", c.component or "nothing")
+        own = set(c.grades or [])
+        if not c.grades:
+            p.add(f"{path}.grades", "the component's grades, best first", "nothing")
+        elif len(own) != len(c.grades):
+            p.add(f"{path}.grades", "distinct grade names", c.grades)
+        if not c.levels:
+            p.add(f"{path}.levels", "grade → coefficient", "nothing")
+        for g in c.levels or {}:
+            if g not in own:
+                p.add(f"{path}.levels", f"a grade of {path}.grades {sorted(own)}", g)
+        for g, rule in (c.quotas or {}).items():
+            if g not in own:
+                p.add(f"{path}.quotas", f"a grade of {path}.grades {sorted(own)}", g)
+            if rule.at_most is None and rule.at_least is None:
+                p.add(f"{path}.quotas.{g}", "at_most or at_least", "none")
+            if rule.by_unit_grade is not None or rule.overall_at_most is not None:
+                p.add(f"{path}.quotas.{g}", "at_most, at_least, rounding, minimum", "a unit-grade share")
+    if c.kind != "by_component_grade" and (c.component or c.grades or c.quotas):
+        p.add(path, "component, grades and quotas only with kind: by_component_grade", c.kind)
     for value in (c.levels or {}).values():
         if value <= 0:
             p.add(f"{path}.levels", "positive coefficients", value)

@@ -8,6 +8,7 @@ people is one multiply-add per leaf.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kaohe.engine.scheme import Indicator
@@ -50,3 +51,25 @@ def _walk(
             _walk(component, node.indicators, f"{path}.indicators", here, factor * share, out)
         else:
             out.append(Leaf("/".join((component,) + here), path, here, factor * share, node))
+
+
+def leaf_names(keys: Iterable[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """How data may name a leaf: its full key ("工作实绩/党的建设/基层党建") or any tail of it ("党的建设/
+    基层党建", "基层党建") that names one leaf only. Returns (name → full key, ambiguous name → the full
+    keys it could mean). Used alike by scores, tasks, kpis and personal data."""
+    keys = sorted(set(keys))
+    out = {k: k for k in keys}
+    tails: dict[str, set[str]] = {}
+    for k in keys:
+        parts = k.split("/")
+        for j in range(1, len(parts)):
+            tails.setdefault("/".join(parts[j:]), set()).add(k)
+    ambiguous: dict[str, list[str]] = {}
+    for tail, full in tails.items():
+        if tail in out:
+            continue
+        if len(full) == 1:
+            out[tail] = next(iter(full))
+        else:
+            ambiguous[tail] = sorted(full)
+    return out, ambiguous

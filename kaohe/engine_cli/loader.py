@@ -34,7 +34,7 @@ import yaml
 from kaohe.engine.data import Codes, People, PeriodData, Table
 from kaohe.engine.errors import DataError, ProblemList
 from kaohe.engine.scheme import Scheme
-from kaohe.engine.tree import leaves
+from kaohe.engine.tree import leaf_names, leaves
 
 TABLES = (
     "people",
@@ -331,8 +331,9 @@ def _build(raw: dict[str, Any], meta: dict[str, Any], scheme: Scheme, problems: 
     return data
 
 
-def _leaf_keys(scheme: Scheme) -> dict[str, str]:
-    """Header → leaf key: full keys, and leaf names (or tails of paths) where unique."""
+def _leaf_keys(scheme: Scheme) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Header → leaf key: full keys, and leaf names (or tails of paths) where unique; and the names that
+    could mean several leaves (see :func:`kaohe.engine.tree.leaf_names`)."""
     keys: set[str] = set()
     for cname, comp in scheme.components.items():
         trees = list((comp.indicators_by_track or {}).values()) + (
@@ -340,16 +341,7 @@ def _leaf_keys(scheme: Scheme) -> dict[str, str]:
         )
         for tree in trees:
             keys.update(leaf.key for leaf in leaves(cname, tree, ""))
-    out = {k: k for k in keys}
-    tails: dict[str, set[str]] = {}
-    for k in keys:
-        parts = k.split("/")
-        for j in range(1, len(parts)):
-            tails.setdefault("/".join(parts[j:]), set()).add(k)
-    for tail, full in tails.items():
-        if len(full) == 1 and tail not in out:
-            out[tail] = next(iter(full))
-    return out
+    return leaf_names(keys)
 
 
 def _person_index(values: list[str], index: dict[str, int], file: str, problems: ProblemList) -> np.ndarray:
@@ -371,7 +363,7 @@ def _wide(
     raw: Raw,
     table: str,
     index: dict[str, int],
-    leaf_keys: dict[str, str],
+    leaf_keys: tuple[dict[str, str], dict[str, list[str]]],
     data: PeriodData,
     problems: ProblemList,
 ) -> None:
@@ -390,12 +382,13 @@ def _wide(
     for h in header:
         if h in ("person", "name"):
             continue
-        key = leaf_keys.get(h)
+        key = leaf_keys[0].get(h)
         if key is None:
+            several = leaf_keys[1].get(h)
             problems.add(
                 f"row 1, column {h}",
                 "a leaf indicator of the scheme (full path or unique name)",
-                h,
+                f"{h}, which names several leaves: {', '.join(several)}" if several else h,
                 file=file,
             )
             continue

@@ -109,3 +109,16 @@ def test_incentive_pool_by_grade_coefficient_in_whole_fen(result):
     assert excellent > 10_000 and 3_000 <= good < 4_000  # 一万余元 vs 三四千元
     assert excellent == pytest.approx(3 * good, abs=0.02)
     assert row(result, "P20")["pool_yuan"] == pytest.approx(good / 2, abs=0.01)
+
+
+def test_identity_line_grade_is_computed_in_the_same_run(result):
+    """身份线等次 comes from ranking 身份线考核 within the track at 15/80/5, not from the data."""
+    assert "身份线等次" not in result.data.people.attributes
+    names = ["优秀", "良好", "一般"]
+    g = result.component_grade["身份线加分系数"]
+    track = result.track
+    for t in range(len(result.track_names)):
+        got = [names[x] for x in g[track == t]]
+        size = int((track == t).sum())
+        assert got.count("优秀") == int(size * 0.15 + 0.5)
+    assert "身份线考核" in result.explain("P01") and "coefficients.身份线加分系数" in result.explain("P01")

@@ -108,3 +108,29 @@ def test_pay_factor_plus_minus_20_10(result):
     want = {"M02": 0.20, "M05": 0.10, "M11": 0.0, "T12": -0.10, "M14": -0.20}
     assert {p: row(result, p)["pay_factor"] for p in want} == pytest.approx(want)
     assert "取消年度评优资格" in row(result, "T12")["outcomes"]
+
+
+def test_annual_is_the_mean_of_the_quarters_actually_found():
+    """M03 without a Q2 record: (Q1 91.6 + Q3 93.1 + Q4 90.22) ÷ 3, not a zero for Q2."""
+    from kaohe.engine import Table, compute, load_scheme
+    from kaohe.engine_cli.loader import load_period
+    from kaohe.presets import load_preset
+
+    preset = load_preset("003_template")
+    scheme = load_scheme(preset.scheme_text(), str(preset.scheme_path))
+    d = load_period(preset.example_path, scheme)
+    prev = d.previous
+    i = list(d.people.ids).index("M03")
+    period = prev.code("period")
+    drop = (prev.person == i) & (period.codes == period.names.index("2025Q2"))
+    keep = ~drop
+    d.previous = Table(
+        prev.person[keep],
+        {
+            k: (type(v)(v.codes[keep], v.names) if hasattr(v, "codes") else v[keep])
+            for k, v in prev.columns.items()
+        },
+        prev.rows[keep] if prev.rows is not None else None,
+    )
+    r = compute(scheme, d)
+    assert r.base[i] == pytest.approx((91.6 + 93.1 + 90.22) / 3, abs=0.005)
