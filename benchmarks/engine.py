@@ -5,8 +5,8 @@
 
 The generator builds: a three-level tree of 40 assessor indicators (5 × 4 × 2), ballots from four rater
 groups (four options each), claims in three categories with a cap, a static post coefficient (six levels
-1.0–1.18) and a dynamic one, quotas with a ceiling and a floor per track, two tail rules over 12 previous
-months, and an incentive pool. "Bare numpy" is the same arithmetic without rules or explanations: the
+1.0–1.18) and a dynamic one, quotas with a ceiling and a floor per track, tail rules over 12 previous
+months (two on consecutive monthly ranks, one on the rank of the 12-month mean), and an incentive pool. "Bare numpy" is the same arithmetic without rules or explanations: the
 weighted leaf sum, ballot bincounts, claim sums, coefficients, one lexsort by track and total.
 """
 
@@ -81,6 +81,7 @@ def make_scheme(n_tracks: int) -> dict:
         "tail_rules": {
             "季度靠后谈话": {"bottom": 1, "consecutive": 3, "action": "谈话提醒"},
             "半年靠后调整": {"bottom": "5%", "consecutive": 6, "action": "岗位调整"},
+            "全年靠后处理": {"bottom": "5%", "over": "year", "action": "严肃处理"},
         },
         "consequences": {"pay_factor": {"优秀": "+20%", "良好": "0%", "一般": "-10%"}},
         "pool": {"amount": 10_000_000, "grade_coefficients": {"优秀": 1.5, "良好": 1.0, "一般": 0.6}},
@@ -137,7 +138,7 @@ def make_data(scheme: dict, n: int, n_tracks: int, seed: int = 1) -> PeriodData:
             "kind": Codes(np.zeros(12 * n, np.int32), ("month",)),
             "rank": p_rank.astype(np.float64),
             "size": np.repeat(size, 12).astype(np.float64),
-            "total": np.zeros(12 * n),
+            "total": np.round(rng.uniform(60, 100, 12 * n), 2),
             "grade": Codes(np.full(12 * n, -1, np.int32), ()),
         },
     )

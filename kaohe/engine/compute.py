@@ -3,7 +3,8 @@
 Pipeline (each step cites the scheme rule that drives it):
 
 1. tracks            who competes with whom (``tracks``)
-2. components        indicator trees, KPIs, work logs, tasks, personal indicators, ballots
+2. components        indicator trees, KPIs, work logs, tasks, personal indicators, ballots; a
+                     component's ``over_periods`` combines it with its earlier periods' scores
 3. base              Σ component score × share; then ``aggregation`` over earlier periods
 4. adjustments       claims and miss notices per category, ``caps``, vetoes' deductions, KPI multiples
 5. coefficients      static, dynamic, by grade; applied to the total, the bonus or the pool share
@@ -12,7 +13,8 @@ Pipeline (each step cites the scheme rule that drives it):
                      comment only), grade at most X, fixed grade
 8. rank              within the track and the quota group among graded people, ties by ``tie_break``
 9. grade             thresholds, quotas with ceilings and floors (see grading.py)
-10. tail             ``tail_rules`` over this and earlier periods
+10. tail             ``tail_rules`` over this and earlier periods: consecutive ranks, or the rank
+                     of a window's mean total (``window`` / ``over``)
 11. consequences     pay factor, outcomes from consecutive / cumulative grades
 12. pool             integer fen by largest remainder
 
@@ -238,6 +240,25 @@ def _check_data(r: Result, p: ProblemList) -> None:
         _check_claims(r, p)
     _check_ballots(r, p)
     _check_numbers(r, p)
+    _check_previous_components(r, p)
+
+
+def _check_previous_components(r: Result, p: ProblemList) -> None:
+    """``over_periods`` reads previous.csv's column named as the component: numbers ≥ 0 (empty: that
+    period is left out). Without the column no earlier score is found and this period's score counts
+    alone (the explanation says so), so that earlier results kept without component scores (a service's
+    history) still compute."""
+    s, d = r.scheme, r.data
+    prev = d.previous
+    for cname, comp in s.components.items():
+        col = prev.columns.get(cname) if len(prev) else None
+        if comp.over_periods is None or col is None:
+            continue
+        if isinstance(col, Codes):
+            p.add(f"column {cname}", "numbers (component scores)", "text", file=d.source("previous"))
+            continue
+        bad = np.flatnonzero(col < 0)
+        _report_rows(p, "previous", d, bad, cname, "a component score ≥ 0", _fmt_at(col), prev)
 
 
 def _check_codes(
@@ -490,6 +511,43 @@ def _components(r: Result) -> None:
                         mask, kpi_multiple(r, leaf) * leaf.factor * comp.share * 100, 0
                     )
             r.components[mask, c] = score[mask]
+    r.component_current = r.components.copy()
+    for c, (cname, comp) in enumerate(s.components.items()):
+        if comp.over_periods is not None:
+            r.components[:, c] = _component_over_periods(r, cname, r.component_current[:, c])
+
+
+def _component_over_periods(r: Result, cname: str, current: np.ndarray) -> np.ndarray:
+    """``components.<name>.over_periods`` (seed 000 季度评和年终评): this period's score combined with
+    the component's own scores of earlier periods of a kind, read from previous.csv's column named as
+    the component (an empty cell: that period is left out). Without ``earlier_share``: the mean over
+    the periods found, this one included; with it: earlier_share × mean of the earlier ones +
+    (1 − earlier_share) × this period's (this period's alone when no earlier one is found)."""
+    comp = r.scheme.components[cname]
+    op = comp.over_periods
+    assert op is not None
+    d = r.data
+    n = len(d.people)
+    prev = d.previous
+    total: np.ndarray = np.zeros(n)
+    count: np.ndarray = np.zeros(n)
+    if len(prev) and cname in prev.columns and "kind" in prev.columns:
+        kind = prev.code("kind")
+        sel = kind.codes == _code_of(kind, op.source)
+        if op.last is not None:
+            sel &= _recent(r, prev.person, prev.code("period"), sel, op.last)
+        value = prev.num(cname)
+        sel &= np.isfinite(value)
+        total = np.bincount(prev.person[sel], weights=value[sel], minlength=n)
+        count = np.bincount(prev.person[sel], minlength=n).astype(np.float64)
+    r.component_earlier_count[cname] = count
+    with np.errstate(divide="ignore", invalid="ignore"):
+        earlier = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    r.component_earlier_mean[cname] = earlier
+    if op.earlier_share is None:
+        return (total + current) / (count + 1)
+    w = op.earlier_share
+    return np.where(count > 0, w * np.nan_to_num(earlier) + (1 - w) * current, current)
 
 
 def leaf_score(r: Result, leaf: Leaf, rows: np.ndarray | None = None) -> np.ndarray:
@@ -1376,13 +1434,37 @@ def _tail(r: Result) -> None:
             )
             return (rank > size - k) & (rank > 0)
 
-        hit = in_tracks & bottom(r.rank.astype(np.float64), r.track_size.astype(np.float64))
+        size = r.track_size.astype(np.float64)
+        window = rule.window_size(s.period)
+        if window is not None:
+            name = r.tail_names[j]
+            value, rank = _tail_window_rank(r, window)
+            r.tail_value[name], r.tail_rank[name] = value, rank
+            r.tail_hits[:, j] = in_tracks & bottom(rank.astype(np.float64), size)
+            continue
+        hit = in_tracks & bottom(r.rank.astype(np.float64), size)
         for p in range(rule.consecutive - 1):
             if p >= prev_rank.shape[1]:
                 hit &= False
                 break
             hit &= bottom(prev_rank[:, p], prev_size[:, p])
         r.tail_hits[:, j] = hit
+
+
+def _tail_window_rank(r: Result, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Tail rules with ``window`` / ``over`` (seed 001: 季度 / 半年 / 全年靠后): each person's mean of the
+    totals of this period and the ``window`` − 1 most recent earlier periods of the scheme's kind
+    (previous.csv ``total``; a period without a total is left out), rounded half up to two decimals,
+    and its rank within the track among the people ranked this period (ties broken by the scheme's
+    ``tie_break`` on this period's values, then person id; 0 for people without a rank place)."""
+    totals = r.history_totals()[:, : window - 1]
+    found = np.isfinite(totals)
+    got = r.total + np.where(found, totals, 0.0).sum(axis=1)
+    value = round_half_up(got / (found.sum(axis=1) + 1), 2)
+    last = (~r.ranked).astype(np.int8)
+    order = np.lexsort([*r.tie_keys, -value, last, r.track])
+    rank = np.where(r.ranked, _positions(order, r.track, len(r.track_names)), 0)
+    return value, rank
 
 
 def _consequences(r: Result) -> None:

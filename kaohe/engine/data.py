@@ -136,7 +136,8 @@ class PeriodData:
     - ``claims``: person, category (Codes), points, approved (bool).
     - ``flags``: person, item (Codes of veto names).
     - ``previous``: person, period (Codes; names sort chronologically), kind (Codes of month/quarter/…),
-      total, grade (Codes), rank, size.
+      total, grade (Codes), rank, size, and optionally a column per component named as in the scheme
+      (that period's component score, NaN where unknown; ``components.<name>.over_periods`` reads it).
     - ``sanctions``: person, level (Codes), months_ago and/or year: several sanctions per person.
     """
 

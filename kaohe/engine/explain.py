@@ -116,6 +116,31 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "grade_fixed": ("确定为「{grade}」：由规则直接确定", "Grade “{grade}”: fixed by a rule"),
     "no_grade": ("{label}", "{label}"),
     "tail": ("末位规则「{name}」：{action}", "Tail rule “{name}”: {action}"),
+    "tail_window": (
+        "末位规则「{name}」：近 {window} 期总分平均（含本期，有成绩 {found} 期）{value} 分，"
+        "赛道内第 {rank} 名 / 共 {size} 人，后 {bottom} 名{outcome}",
+        "Tail rule “{name}”: mean total of the last {window} periods (this one included, {found} with a "
+        "total) {value}, rank {rank} of {size} in the track, bottom {bottom}{outcome}",
+    ),
+    "tail_window_unranked": (
+        "末位规则「{name}」：近 {window} 期总分平均 {value} 分；不占名次，不适用",
+        "Tail rule “{name}”: mean total of the last {window} periods {value}; no rank place, not applied",
+    ),
+    "component_periods_mean": (
+        "跨期合成：往期（{kind}）{count} 个得分平均 {earlier} 与本期 {current} 共 {periods} 个周期平均 = {score}",
+        "Combined over periods: {count} earlier ({kind}) scores averaging {earlier} and this period's "
+        "{current}, mean of {periods} periods = {score}",
+    ),
+    "component_periods_weighted": (
+        "跨期合成：往期（{kind}）{count} 个得分平均 {earlier} × {earlier_share} + 本期 {current} × "
+        "{current_share} = {score}",
+        "Combined over periods: mean of {count} earlier ({kind}) scores {earlier} × {earlier_share} + "
+        "this period's {current} × {current_share} = {score}",
+    ),
+    "component_periods_none": (
+        "跨期合成：无往期（{kind}）得分，按本期 {current} 计",
+        "Combined over periods: no earlier ({kind}) score, this period's {current} counts",
+    ),
     "pay": ("绩效工资浮动：{value}", "Performance pay factor: {value}"),
     "outcome": ("结果运用「{name}」", "Outcome “{name}”"),
     "pool": (
@@ -139,6 +164,12 @@ SOURCES = {
     "worklog": ("纪实率", "log rate"),
     "task": ("任务完成率", "task completion"),
     "personal": ("个性指标", "personal indicators"),
+}
+KINDS = {
+    "month": ("月度", "monthly"),
+    "quarter": ("季度", "quarterly"),
+    "half": ("半年", "half-yearly"),
+    "year": ("年度", "annual"),
 }
 TARGETS = {
     "total": ("总分", "the total"),
@@ -264,7 +295,9 @@ def derivation(r: Result, i: int) -> list[Step]:
         )
     _grade_steps(r, i, steps)
     for j, tname in enumerate(r.tail_names):
-        if r.tail_hits[i, j]:
+        if tname in r.tail_value:
+            _tail_window_step(r, i, j, tname, steps)
+        elif r.tail_hits[i, j]:
             steps.append(
                 Step("tail", f"tail_rules.{tname}", {"name": tname, "action": s.tail_rules[tname].action})
             )
@@ -290,6 +323,59 @@ def derivation(r: Result, i: int) -> list[Step]:
             )
         )
     return steps
+
+
+def _tail_window_step(r: Result, i: int, j: int, tname: str, steps: list[Step]) -> None:
+    """A tail rule on the combined score of a window of periods: the mean, its rank, the outcome."""
+    from kaohe.engine.numeric import round_count
+
+    s = r.scheme
+    rule = s.tail_rules[tname]
+    if rule.tracks and r.track_names[r.track[i]] not in rule.tracks:
+        return
+    window = rule.window_size(s.period) or 1
+    args: dict[str, Any] = {"name": tname, "window": window, "value": _f(r.tail_value[tname][i])}
+    if r.tail_rank[tname][i] <= 0:
+        steps.append(Step("tail_window_unranked", f"tail_rules.{tname}", args))
+        return
+    size = int(r.track_size[i])
+    k = rule.bottom.value
+    if rule.bottom.is_share:
+        k = float(round_count(np.asarray(k * size), rule.rounding))
+    found = int(np.isfinite(r.history_totals()[i, : window - 1]).sum()) + 1
+    args.update(
+        found=found,
+        rank=int(r.tail_rank[tname][i]),
+        size=size,
+        bottom=_f(k),
+        outcome=(" → " + rule.action) if r.tail_hits[i, j] else "",
+    )
+    if not r.tail_hits[i, j]:
+        args["outcome"] = ("not_hit", "")
+    steps.append(Step("tail_window", f"tail_rules.{tname}", args))
+
+
+def _component_periods_step(r: Result, i: int, c: int, cname: str, steps: list[Step]) -> None:
+    op = r.scheme.components[cname].over_periods
+    assert op is not None
+    count = int(r.component_earlier_count[cname][i])
+    args: dict[str, Any] = {
+        "kind": op.source,
+        "count": count,
+        "current": _f(r.component_current[i, c]),
+        "score": _f(r.components[i, c]),
+    }
+    rule = f"components.{cname}.over_periods"
+    if count == 0:
+        steps.append(Step("component_periods_none", rule, args, 1))
+        return
+    args["earlier"] = _f(r.component_earlier_mean[cname][i])
+    if op.earlier_share is None:
+        args["periods"] = count + 1
+        steps.append(Step("component_periods_mean", rule, args, 1))
+    else:
+        args.update(earlier_share=_pct(op.earlier_share), current_share=_pct(round(1 - op.earlier_share, 9)))
+        steps.append(Step("component_periods_weighted", rule, args, 1))
 
 
 def _components_steps(r: Result, i: int, steps: list[Step]) -> None:
@@ -352,6 +438,8 @@ def _components_steps(r: Result, i: int, steps: list[Step]) -> None:
                     steps.append(Step("vote_rule", path, args, 1))
                 else:
                     steps.append(Step("vote_rule_not", path, args, 1))
+            if comp.over_periods is not None:
+                _component_periods_step(r, i, c, cname, steps)
             continue
         for track_ids, lvs in r.leaves[cname]:
             if track_ids is not None and r.track[i] not in track_ids:
@@ -381,6 +469,8 @@ def _components_steps(r: Result, i: int, steps: list[Step]) -> None:
                         1,
                     )
                 )
+        if comp.over_periods is not None:
+            _component_periods_step(r, i, c, cname, steps)
 
 
 def _adjustment_steps(r: Result, i: int, steps: list[Step]) -> None:
@@ -502,6 +592,10 @@ def render(steps: list[Step], lang: str = "zh") -> str:
             args["source"] = SOURCES[args["source"]][k]
         if "target" in args:
             args["target"] = TARGETS[args["target"]][k]
+        if st.key.startswith("component_periods"):
+            args["kind"] = KINDS[args["kind"]][k]
+        if isinstance(args.get("outcome"), tuple):
+            args["outcome"] = "，未触发" if k == 0 else ", not triggered"
         if "passed" in args:
             args["passed"] = TEMPLATES["passed"][k] if args["passed"] else ""
         if st.key == "quota":

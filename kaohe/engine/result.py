@@ -32,7 +32,10 @@ class Result:
     kpi_keys: list[str]  # KPI leaves (kpis ``indicator#`` codes index this)
     personal_keys: list[str]  # personal leaves (personal ``node#`` codes index this)
     component_names: list[str]
-    components: np.ndarray  # people × components, 0–100
+    components: np.ndarray  # people × components, 0–100 (combined over periods where the scheme says)
+    component_current: np.ndarray  # people × components: this period's own scores, before over_periods
+    component_earlier_mean: dict[str, np.ndarray]  # over_periods: mean of the earlier periods (NaN: none)
+    component_earlier_count: dict[str, np.ndarray]  # over_periods: earlier periods found
     component_grade: dict[str, np.ndarray]  # by_component_grade coefficients: grade index per person
     component_grade_rank: dict[str, np.ndarray]  # … and the component's rank within the track
     kpi_multiple_points: np.ndarray  # signed points of KPI multiples
@@ -121,6 +124,8 @@ class Result:
         self.track_names = []
         self.component_grade = {}
         self.component_grade_rank = {}
+        self.component_earlier_mean = {}
+        self.component_earlier_count = {}
         self.aggregation_shares = {}
         self.aggregation_counts = {}
         self.tail_value = {}
@@ -150,6 +155,10 @@ class Result:
         :meth:`all_grades` (the scheme's grades first, then its routine grades), −1 where unknown."""
         return self._build_history(kind)["grades"]
 
+    def history_totals(self) -> np.ndarray:
+        """people × previous periods of the scheme's kind (most recent first): total, NaN where unknown."""
+        return self._build_history(None)["totals"]
+
     def history_ranks(self) -> tuple[np.ndarray, np.ndarray]:
         """people × previous periods: rank and track size (0 where unknown)."""
         h = self._build_history(None)
@@ -171,7 +180,7 @@ class Result:
         self._history[key] = h
         if not len(prev):
             empty = np.zeros((n, 0))
-            h.update(periods=[], grades=empty.astype(np.int64), ranks=empty, sizes=empty)
+            h.update(periods=[], grades=empty.astype(np.int64), ranks=empty, sizes=empty, totals=empty)
             return h
         want = self.scheme.period if own else str(kind)
         sel = np.ones(len(prev), dtype=bool)
@@ -194,7 +203,10 @@ class Result:
         if "rank" in prev.columns and "size" in prev.columns:
             ranks[who, cols] = np.nan_to_num(prev.num("rank")[sel])
             sizes[who, cols] = np.nan_to_num(prev.num("size")[sel])
-        h.update(periods=names, grades=grades, ranks=ranks, sizes=sizes)
+        totals = np.full((n, len(names)), np.nan)
+        if "total" in prev.columns:
+            totals[who, cols] = prev.num("total")[sel]
+        h.update(periods=names, grades=grades, ranks=ranks, sizes=sizes, totals=totals)
         return h
 
     def status_name(self, i: int) -> str:

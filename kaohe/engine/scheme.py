@@ -182,14 +182,31 @@ class BallotSpec(Model):
     vote_rules: dict[str, VoteRule] = {}
 
 
+class ComponentPeriods(Model):
+    """A component combined over periods (seed 000: 民主测评“季度评和年终评”): this period's score with
+    the same component's scores of earlier periods of kind ``from`` (previous.csv, one column per
+    component named as in the scheme; ``last``: only the N most recent of them).
+
+    Without ``earlier_share`` the component score is the mean over the periods found, this one
+    included (each counts once; a missing period is left out). With ``earlier_share`` it is
+    earlier_share × the mean of the earlier periods found + (1 − earlier_share) × this period's score;
+    with no earlier period found, this period's score alone."""
+
+    source: Literal["month", "quarter", "half", "year"] = Field(alias="from")
+    last: int | None = Field(default=None, ge=1)
+    earlier_share: Share | None = None
+
+
 class Component(Model):
     """A part of the base score with its share of the total (components' shares add up to 100%).
-    Its score is on a 0–100 scale: an indicator tree (common, or per track) or a ballot."""
+    Its score is on a 0–100 scale: an indicator tree (common, or per track) or a ballot; optionally
+    combined with its own scores of earlier periods (``over_periods``)."""
 
     share: Share
     indicators: dict[str, Indicator] | None = None
     indicators_by_track: dict[str, dict[str, Indicator]] | None = None
     ballot: BallotSpec | None = None
+    over_periods: ComponentPeriods | None = None
 
 
 # --- adjustments, vetoes, eligibility ----------------------------------------------------------------
@@ -339,14 +356,36 @@ class Grading(Model):
     rank_ungraded: bool = False  # people without a grade take a rank place (default: they do not)
 
 
+TAIL_WINDOWS = {  # periods of the scheme's kind in a quarter / half year / year
+    "month": {"quarter": 3, "half": 6, "year": 12},
+    "quarter": {"half": 2, "year": 4},
+    "half": {"year": 2},
+    "year": {},
+}
+
+
 class TailRule(Model):
-    """Bottom N (or share) of a track for K consecutive periods (this one included) → an action."""
+    """Bottom N (or share) of a track → an action. Either for K consecutive periods (this one
+    included; each period's own rank), or (``window`` / ``over``) on the rank within the track of the
+    combined score of a window: the mean of the totals of the last n periods, this one included
+    (seed 001: 季度 / 半年 / 全年靠后 = the last 3 / 6 / 12 months' mean). ``over: quarter | half | year``
+    names the window in periods of the scheme's kind."""
 
     tracks: StrList | None = None
     bottom: LimitValue
     consecutive: int = Field(default=1, ge=1)
+    window: int | None = Field(default=None, ge=1)
+    over: Literal["quarter", "half", "year"] | None = None
     rounding: Literal["down", "half_up", "up"] = "half_up"
     action: str
+
+    def window_size(self, period: str) -> int | None:
+        """Periods in the window (None: the consecutive form)."""
+        if self.window is not None:
+            return self.window
+        if self.over is not None:
+            return TAIL_WINDOWS.get(period, {}).get(self.over)
+        return None
 
 
 class Outcome(Model):
@@ -564,6 +603,20 @@ def _check(s: Scheme, p: ProblemList) -> None:
         for t in tail.tracks or []:
             if t not in tracks:
                 p.add(f"tail_rules.{name}.tracks", f"one of {sorted(tracks)}", t)
+        if tail.window is not None and tail.over is not None:
+            p.add(f"tail_rules.{name}", "window or over, not both", "both")
+        if (tail.window is not None or tail.over is not None) and tail.consecutive != 1:
+            p.add(
+                f"tail_rules.{name}.consecutive",
+                "consecutive only without window / over (the window's combined rank is judged once)",
+                tail.consecutive,
+            )
+        if tail.over is not None and tail.over not in TAIL_WINDOWS[s.period]:
+            p.add(
+                f"tail_rules.{name}.over",
+                f"a span longer than the scheme's period {s.period}: {sorted(TAIL_WINDOWS[s.period])}",
+                tail.over,
+            )
     if s.consequences.pay_factor:
         _check_grades("consequences.pay_factor", list(s.consequences.pay_factor), grades, p)
     for name, out in (s.consequences.outcomes or {}).items():
@@ -582,6 +635,9 @@ def _check(s: Scheme, p: ProblemList) -> None:
             _check_grades(f"{path}.grade_coefficients", list(pool.grade_coefficients), grades, p)
         if pool.amounts is not None and pool.by is None:
             p.add(f"{path}.amounts", "amounts only with by (one pool per value)", "no by")
+
+
+_PREVIOUS_COLUMNS = {"person", "period", "kind", "total", "grade", "rank", "size"}
 
 
 def _check_grades(path: str, names: list[str], grades: set[str], p: ProblemList) -> None:
@@ -618,6 +674,17 @@ def _check_component(s: Scheme, name: str, comp: Component, p: ProblemList, trac
                 f"{path}.indicators_by_track",
                 "a tree for every track (or a common indicators tree)",
                 f"none for {missing}",
+            )
+    if comp.over_periods is not None:
+        op = comp.over_periods
+        if op.earlier_share is not None and not 0 <= op.earlier_share <= 1:
+            p.add(f"{path}.over_periods.earlier_share", "a share between 0% and 100%", _pct(op.earlier_share))
+        if name in _PREVIOUS_COLUMNS:
+            p.add(
+                path,
+                f"a component name other than previous.csv's own columns {sorted(_PREVIOUS_COLUMNS)} "
+                "(over_periods reads the column named as the component)",
+                name,
             )
     if comp.ballot is not None:
         b = comp.ballot

@@ -12,7 +12,8 @@ Tables (file ``<name>.csv`` or sheet ``<name>``; only ``people`` is required):
     ballots   person, group, option, count [, dimension]
     claims    person, category, points [, approved]
     flags     person, item
-    previous  person, period, kind, total, grade, rank, size
+    previous  person, period, kind, total, grade, rank, size, and one column per component named as
+              in the scheme (that period's component score, for components.<name>.over_periods)
     sanctions person, level, months_ago and/or year (several per person)
     period.yaml (or sheet "period" with key/value rows): period, pool_amount, pools ({name: yuan or
               {value: yuan}} for the scheme's named pools)
@@ -324,7 +325,14 @@ def _build(raw: dict[str, Any], meta: dict[str, Any], scheme: Scheme, problems: 
     for table in ("personal", "kpis", "ballots", "claims", "flags", "previous", "sanctions"):
         got = _get(raw, table, problems)
         if got is not None:
-            t = _long(got, table, index, problems)
+            # previous: a column named as a component holds that period's component score
+            # (components.<name>.over_periods reads it)
+            extra = (
+                [c for c in scheme.components if c not in CODE_COLUMNS["previous"]]
+                if table == "previous"
+                else []
+            )
+            t = _long(got, table, index, problems, extra)
             if t is not None:
                 setattr(data, table, t)
                 data.sources[table] = got[0]
@@ -398,14 +406,16 @@ def _wide(
         target[key] = col
 
 
-def _long(raw: Raw, table: str, index: dict[str, int], problems: ProblemList) -> Table | None:
+def _long(
+    raw: Raw, table: str, index: dict[str, int], problems: ProblemList, extra: list[str] | None = None
+) -> Table | None:
     file = raw[0]
     cols = _columns(raw, table, problems)
     if cols is None:
         return None
     who = _person_index(cols["person"], index, file, problems)
     t = Table(person=who, rows=np.arange(len(who)) + 2)
-    for c in NUMBER_COLUMNS.get(table, []):
+    for c in [*NUMBER_COLUMNS.get(table, []), *(extra or [])]:
         if c in cols:
             t.columns[c] = _numbers(cols[c], file, c, problems)
     for c in CODE_COLUMNS.get(table, []):

@@ -44,19 +44,21 @@ def test_relative_grades_15_80_5_within_a_track(result):
 
 
 def test_lowest_grade_is_forced_by_the_5_percent_floor(result):
-    p20 = row(result, "P20")
-    assert p20["total"] > 80  # a good absolute score …
-    assert p20["rank"] == 20 and p20["grade"] == "一般"  # … but last of 20 → 一般
-    assert "取消评先树优资格" in p20["outcomes"]
-    assert not row(result, "P19")["outcomes"]
+    p09 = row(result, "P09")
+    assert p09["total"] > 80  # a good absolute score …
+    assert p09["rank"] == 20 and p09["grade"] == "一般"  # … but last of 20 → 一般
+    assert "取消评先树优资格" in p09["outcomes"]
+    assert not row(result, "P20")["outcomes"]
 
 
 def test_fifteen_percent_ceiling_binds_and_tie_is_broken_by_ballot(result):
-    p03, p04 = row(result, "P03"), row(result, "P04")
-    assert p03["total"] == p04["total"] == pytest.approx(95.70)
-    assert p04["民主评议"] > p03["民主评议"]
-    assert (p04["rank"], p04["grade"]) == (3, "优秀")
-    assert (p03["rank"], p03["grade"]) == (4, "良好")
+    p03, p02 = row(result, "P03"), row(result, "P02")
+    assert (p03["rank"], p03["grade"]) == (3, "优秀")  # the third and last 优秀 place of 20
+    assert (p02["rank"], p02["grade"]) == (4, "良好")
+    p06, p08 = row(result, "P06"), row(result, "P08")  # equal totals: the (combined) ballot decides
+    assert p06["total"] == p08["total"] == pytest.approx(93.16)
+    assert p06["民主评议"] > p08["民主评议"]
+    assert (p06["rank"], p08["rank"]) == (9, 10)
     z07 = row(result, "Z07")
     assert z07["total"] > 60 and z07["grade"] == "良好"  # third of 中层: only 2 places
 
@@ -97,9 +99,30 @@ def test_external_raters_and_missing_group_renormalised(result):
                 got[1] += int(rec["count"])
     assert sums["企业负责人"][1] == 2
     want = sum(w * sums[g][0] / sums[g][1] for g, w in weights.items()) / 95
-    assert row(result, "P12")["民主评议"] == pytest.approx(want, abs=0.01)
-    p03 = row(result, "P03")
-    assert p03["民主评议"] == pytest.approx(85.0)  # every group, 村支部书记 … 群众代表 included, 良好
+    year_end = result.component_current[:, result.component_names.index("民主评议")]
+    assert year_end[result.index_of("P12")] == pytest.approx(want, abs=0.01)
+    # P03: every group, 村支部书记 … 群众代表 included, 良好
+    assert year_end[result.index_of("P03")] == pytest.approx(85.0)
+
+
+def test_quarterly_and_year_end_ballots_combined(result):
+    """季度评和年终评: 50% × the mean of the quarterly scores found + 50% × the year-end ballot."""
+    preset = load_preset("000_yishui")
+    quarters: dict[str, list[float]] = {}
+    with (preset.example_path / "previous.csv").open(encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            if rec["kind"] == "quarter" and rec["民主评议"].strip():
+                quarters.setdefault(rec["person"], []).append(float(rec["民主评议"]))
+    c = result.component_names.index("民主评议")
+    for pid, qs in quarters.items():
+        i = result.index_of(pid)
+        want = 0.5 * sum(qs) / len(qs) + 0.5 * result.component_current[i, c]
+        assert result.components[i, c] == pytest.approx(want), pid
+    assert len(quarters["Z10"]) == 2 and len(quarters["Z03"]) == 3  # missing quarters are left out
+    p03, p04 = row(result, "P03"), row(result, "P04")  # 95 all year vs 80 all year
+    assert (p03["民主评议"], p04["民主评议"]) == (pytest.approx(90.0), pytest.approx(85.0))
+    assert (p03["total"], p04["total"]) == (pytest.approx(96.70), pytest.approx(94.70))
+    assert "components.民主评议.over_periods" in result.explain("P03")
 
 
 def test_incentive_pool_by_grade_coefficient_in_whole_fen(result):
@@ -108,7 +131,7 @@ def test_incentive_pool_by_grade_coefficient_in_whole_fen(result):
     good = row(result, "P06")["pool_yuan"]
     assert excellent > 10_000 and 3_000 <= good < 4_000  # 一万余元 vs 三四千元
     assert excellent == pytest.approx(3 * good, abs=0.02)
-    assert row(result, "P20")["pool_yuan"] == pytest.approx(good / 2, abs=0.01)
+    assert row(result, "P09")["pool_yuan"] == pytest.approx(good / 2, abs=0.01)
 
 
 def test_identity_line_grade_is_computed_in_the_same_run(result):

@@ -79,12 +79,32 @@ def test_static_levels_1_0_to_1_18_and_dynamic_gdp_coefficient(result):
     assert e07["total"] == pytest.approx(e07["base"] * 1.18 * 1.05, abs=0.01)
 
 
+def previous_totals(preset, pid):
+    with (preset.example_path / "previous.csv").open(encoding="utf-8") as fh:
+        got = {r["period"]: float(r["total"]) for r in csv.DictReader(fh) if r["person"] == pid}
+    return [got[p] for p in sorted(got, reverse=True)]  # most recent first
+
+
 def test_tail_quarter_talk_half_year_adjustment_year_serious(result):
+    """末尾督考 on the combined score: mean of the last 3 / 6 / 12 months' totals, ranked in the track."""
     assert row(result, "E12")["tail"] == "谈话提醒；岗位调整；严肃处理"  # bottom 2 all year
-    assert row(result, "E11")["tail"] == "谈话提醒；岗位调整"  # bottom 2 since July
-    assert row(result, "S10")["tail"] == "谈话提醒"  # bottom 2 in Q4 only
-    assert row(result, "S09")["tail"] == ""  # bottom now and in November, not October
+    assert row(result, "E11")["tail"] == "谈话提醒；岗位调整；严肃处理"  # top early, last since July
+    assert row(result, "S10")["tail"] == "谈话提醒；岗位调整"
+    assert row(result, "S09")["tail"] == "谈话提醒；严肃处理"  # 8th in October: bottom of the quarter mean
+    assert row(result, "S06")["tail"] == "岗位调整；严肃处理"  # first this month, last July–September
     assert row(result, "E10")["tail"] == ""
+
+
+def test_tail_windows_are_means_of_the_last_3_6_12_months(preset, result):
+    i = result.index_of("S09")
+    earlier = previous_totals(preset, "S09")
+    now = row(result, "S09")["total"]
+    for name, n in (("季度靠后谈话提醒", 3), ("半年靠后岗位调整", 6), ("全年靠后严肃处理", 12)):
+        want = (now + sum(earlier[: n - 1])) / n
+        assert result.tail_value[name][i] == pytest.approx(want, abs=0.005)
+    assert result.tail_rank["季度靠后谈话提醒"][i] == 9  # of 10: bottom 2
+    text = result.explain("S09")
+    assert "tail_rules.季度靠后谈话提醒" in text and "近 3 期总分平均" in text
 
 
 def test_monthly_grades(result):
