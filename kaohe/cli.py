@@ -12,6 +12,8 @@ COMMAND_MODULES = [
     "kaohe.web.cli",
     "kaohe.org.cli",
     "kaohe.audit.cli",
+    "kaohe.worklog.cli",
+    "kaohe.scheduler.cli",
     "kaohe.engine_cli.commands",
 ]
 

@@ -49,6 +49,11 @@ INSTALLED_APPS = [
     "kaohe.audit",
     "kaohe.accounts",
     "kaohe.org",
+    "kaohe.worklog",
+    "kaohe.scheduler",
+    "kaohe.ballot",
+    "kaohe.appraisal",
+    "kaohe.outcome",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +151,7 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 KAOHE_MAX_UPLOAD_BYTES = int(os.environ.get("KAOHE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+KAOHE_WORKLOG_ATTACHMENT_BYTES = int(os.environ.get("KAOHE_WORKLOG_ATTACHMENT_BYTES", str(5 * 1024 * 1024)))
 
 # --- Cache ------------------------------------------------------------------------------------------
 if os.environ.get("REDIS_URL"):

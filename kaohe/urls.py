@@ -9,5 +9,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("org/", include("kaohe.org.urls")),
     path("audit/", include("kaohe.audit.urls")),
+    path("worklog/", include("kaohe.worklog.urls")),
+    path("ballot/", include("kaohe.ballot.urls")),
+    path("appraisal/", include("kaohe.appraisal.urls")),
+    path("outcome/", include("kaohe.outcome.urls")),
     path("", include("kaohe.web.urls")),
 ]

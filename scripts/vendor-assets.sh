@@ -6,6 +6,7 @@
 set -euo pipefail
 
 HTMX_VERSION="${HTMX_VERSION:-2.0.11}"
+ECHARTS_VERSION="${ECHARTS_VERSION:-5.6.0}"
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$here/kaohe/web/static/vendor"
@@ -17,5 +18,13 @@ mkdir -p "$dest"
 tar -xzf "$work"/htmx.org-*.tgz -C "$work"
 cp "$work/package/dist/htmx.min.js" "$dest/htmx.min.js"
 cp "$work/package/LICENSE" "$dest/htmx.LICENSE"
-echo "htmx.org@${HTMX_VERSION}" > "$dest/VERSIONS"
-echo "vendored htmx.org@${HTMX_VERSION} into $dest"
+
+# ECharts (Apache-2.0) for the work-log summaries; only the minified browser build is kept.
+(cd "$work" && npm pack --silent "echarts@${ECHARTS_VERSION}" >/dev/null)
+mkdir -p "$work/echarts"
+tar -xzf "$work"/echarts-*.tgz -C "$work/echarts"
+cp "$work/echarts/package/dist/echarts.min.js" "$dest/echarts.min.js"
+cp "$work/echarts/package/LICENSE" "$dest/echarts.LICENSE"
+
+printf 'htmx.org@%s\necharts@%s\n' "${HTMX_VERSION}" "${ECHARTS_VERSION}" > "$dest/VERSIONS"
+echo "vendored htmx.org@${HTMX_VERSION} and echarts@${ECHARTS_VERSION} into $dest"

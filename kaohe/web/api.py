@@ -9,7 +9,10 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
 from kaohe.accounts.services import user_for_token
+from kaohe.appraisal.api import router as appraisal_router
+from kaohe.ballot.api import router as ballot_router
 from kaohe.org.api import router as org_router
+from kaohe.worklog.api import router as worklog_router
 
 MAX_TOKEN_LENGTH = 200
 
@@ -34,3 +37,6 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/", org_router)
+api.add_router("/", worklog_router)
+api.add_router("/ballots/", ballot_router)
+api.add_router("/appraisal/", appraisal_router)

@@ -40,6 +40,12 @@ def _demo(args) -> int:
         if not has_demo:
             print("Loading the demo township 示范镇 …")
         logins = load_demo(stdout=sys.stdout)
+        from kaohe.worklog.demo import load_demo_logs
+
+        load_demo_logs(stdout=sys.stdout)
+        from kaohe.ballot.demo import load_demo_campaign
+
+        load_demo_campaign(stdout=sys.stdout)
         print(_logins_table(logins, url))
     if args.serve:
         call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False)

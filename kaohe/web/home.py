@@ -25,6 +25,16 @@ def home_sections(user) -> dict:
         if user.is_authenticated
         else None
     )
+    if sections["me"] is not None:
+        from kaohe.ballot.selectors import open_ballots_for_user
+
+        sections["open_ballots"] = open_ballots_for_user(user)
+    from kaohe.worklog.home import home_sections as worklog_sections
+
+    sections |= worklog_sections(user)
+    from kaohe.appraisal.home import home_sections as appraisal_sections
+
+    sections |= appraisal_sections(user)
     if scope.has_role(Role.REVIEWER):
         sections["reviewees"] = list(
             people_for_user(user, [Role.REVIEWER])

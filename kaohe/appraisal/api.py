@@ -1,0 +1,111 @@
+"""JSON API of the appraisal cycle (read side): periods, a period's results, my results."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from kaohe.accounts.scope import require_role
+from kaohe.org.api import Id, Out
+
+from . import selectors as sel
+from .choices import PeriodKind, PeriodState
+from .models import PersonResult
+
+router = Router(tags=["appraisal"])
+
+
+class PeriodOut(Out):
+    id: int
+    unit_id: int
+    unit_name: str
+    scheme: str
+    kind: PeriodKind
+    code: str
+    start: datetime.date
+    end: datetime.date
+    state: PeriodState
+    publicity_end: datetime.date | None
+    appeal_deadline: datetime.date | None
+
+
+class ResultOut(Out):
+    id: int
+    person_id: int
+    staff_no: str
+    name: str
+    period: str
+    version: int
+    track: str
+    components: dict[str, float]
+    total: float
+    rank: int
+    track_size: int
+    grade: str
+    status: str
+
+
+def _period(p) -> PeriodOut:
+    return PeriodOut(
+        id=p.pk,
+        unit_id=p.unit_id,
+        unit_name=p.unit.name,
+        scheme=str(p.scheme),
+        kind=PeriodKind(p.kind),
+        code=p.code,
+        start=p.start,
+        end=p.end,
+        state=PeriodState(p.state),
+        publicity_end=p.publicity_end,
+        appeal_deadline=p.appeal_deadline,
+    )
+
+
+def _result(r) -> ResultOut:
+    return ResultOut(
+        id=r.pk,
+        person_id=r.person_id,
+        staff_no=r.person.staff_no,
+        name=r.person.name,
+        period=r.result_set.period.code,
+        version=r.result_set.version,
+        track=r.track,
+        components=r.components,
+        total=r.total,
+        rank=r.rank,
+        track_size=r.track_size,
+        grade=r.grade,
+        status=r.status,
+    )
+
+
+@router.get("/periods", response=list[PeriodOut], summary="Appraisal periods in scope")
+def list_periods(request: HttpRequest):
+    require_role(request.user, *sel.OVERSEERS)
+    return [_period(p) for p in sel.periods_for_user(request.user)[:500]]
+
+
+@router.get("/periods/{period_id}/results", response=list[ResultOut], summary="Results in force of a period")
+def period_results(request: HttpRequest, period_id: Id):
+    require_role(request.user, *sel.OVERSEERS)
+    period = sel.get_period_for_user(request.user, period_id)
+    rows = (
+        PersonResult.objects.filter(result_set__period=period, result_set__current=True)
+        .select_related("person", "result_set__period")
+        .order_by("track", "rank")
+    )
+    return [_result(r) for r in rows]
+
+
+@router.get("/my-results", response=list[ResultOut], summary="My published results")
+def my_results(request: HttpRequest):
+    user: Any = request.user
+    rows = PersonResult.objects.filter(
+        person__user=user,
+        result_set__current=True,
+        result_set__period__state__in=[PeriodState.PUBLICITY, PeriodState.FINAL],
+    ).select_related("person", "result_set__period")
+    return [_result(r) for r in rows]

@@ -1,0 +1,285 @@
+"""Reads of the work-log domain. Access goes through ``kaohe.accounts.scope``: every function that
+takes a user returns only what that user may see."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from kaohe.accounts.models import Role
+from kaohe.accounts.scope import people_for_user, scope_for
+from kaohe.org.models import Person, Unit
+
+from .choices import LogStatus
+from .models import Achievement, CalendarDay, ReviewerStat, Rules, Stat, WorkLog
+from .workdays import WorkCalendar, mean_seconds, month_starts, period_bounds, rate
+
+OVERSEERS = (Role.OFFICE, Role.INSPECTOR, Role.LEADER)
+RATE_READERS = (Role.OFFICE, Role.INSPECTOR, Role.LEADER, Role.REVIEWER)
+
+
+def ancestor_ids(unit: Unit) -> list[int]:
+    return [int(part) for part in unit.path.strip("/").split("/") if part]
+
+
+# --- calendar and rules ------------------------------------------------------------------------------
+
+
+def rules_for_unit(unit: Unit) -> Rules:
+    """The rules of the nearest unit up the tree that has some; the defaults (unsaved) otherwise."""
+    ids = ancestor_ids(unit) or [unit.pk]
+    found = {r.unit_id: r for r in Rules.objects.filter(unit_id__in=ids)}
+    for uid in reversed(ids):
+        if uid in found:
+            return found[uid]
+    return Rules(unit=unit)
+
+
+def calendar_for_unit(unit: Unit, start: date | None = None, end: date | None = None) -> WorkCalendar:
+    """The unit's calendar: overrides of the unit and its ancestors (the nearest wins) between
+    ``start`` and ``end`` (all if not given) over the official calendar."""
+    ids = ancestor_ids(unit) or [unit.pk]
+    days = CalendarDay.objects.filter(unit_id__in=ids)
+    if start is not None:
+        days = days.filter(day__gte=start)
+    if end is not None:
+        days = days.filter(day__lte=end)
+    depth = {uid: n for n, uid in enumerate(ids)}
+    overrides: dict[date, tuple[int, bool]] = {}
+    for uid, day, kind in days.values_list("unit_id", "day", "kind"):
+        if day not in overrides or depth[uid] > overrides[day][0]:
+            overrides[day] = (depth[uid], kind == "working")
+    return WorkCalendar({d: working for d, (_depth, working) in overrides.items()})
+
+
+# --- logs --------------------------------------------------------------------------------------------
+
+
+def logs_for_user(user) -> QuerySet[WorkLog]:
+    """Logs the user may read: their own; those they review, in their reviewer scope; all in the
+    scope of their office, inspector or leader roles."""
+    scope = scope_for(user)
+    if not user.is_authenticated:
+        return WorkLog.objects.none()
+    q = Q(person__user=user)
+    if scope.has_role(*OVERSEERS):
+        q |= Q(person__in=people_for_user(user, OVERSEERS))
+    if scope.has_role(Role.REVIEWER):
+        q |= Q(person__reviewer__user=user, person__in=people_for_user(user, [Role.REVIEWER]))
+    return WorkLog.objects.filter(q)
+
+
+def get_log_for_user(user, pk) -> WorkLog:
+    try:
+        return logs_for_user(user).select_related("person", "person__unit", "reviewer").get(pk=pk)
+    except (WorkLog.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def own_person(user) -> Person | None:
+    if not user.is_authenticated:
+        return None
+    return Person.objects.select_related("unit", "reviewer").filter(user=user, active=True).first()
+
+
+def review_queue(user) -> QuerySet[WorkLog]:
+    """Logs waiting for the user's decision, oldest day first."""
+    return (
+        logs_for_user(user)
+        .filter(reviewer__user=user, status=LogStatus.SUBMITTED)
+        .select_related("person", "person__unit")
+        .prefetch_related("attachments")
+        .order_by("day", "person__staff_no")
+    )
+
+
+def history(person: Person, start: date, end: date) -> QuerySet[WorkLog]:
+    return (
+        person.worklogs.filter(day__gte=start, day__lte=end).prefetch_related("attachments").order_by("-day")
+    )
+
+
+# --- rates -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Rates:
+    """Summed counters of some people over a period, and the rates derived from them."""
+
+    label: str = ""
+    people: int = 0
+    working_days: int = 0
+    filled: int = 0
+    on_time: int = 0
+    late: int = 0
+    approved: int = 0
+    returned: int = 0
+    review_seconds: int = 0
+    missed: int = 0
+    notices: int = 0
+    deduction: Decimal = Decimal("0")
+    key: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    def add(self, row: dict) -> None:
+        for name in Stat.COUNTERS:
+            setattr(self, name, getattr(self, name) + (row.get(name) or 0))
+
+    @property
+    def fill_rate(self) -> float | None:
+        return rate(self.filled, self.working_days)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return rate(self.on_time, self.working_days)
+
+    @property
+    def review_rate(self) -> float | None:
+        return rate(self.approved, self.working_days)
+
+    @property
+    def review_hours(self) -> float | None:
+        seconds = mean_seconds(self.review_seconds, self.approved)
+        return None if seconds is None else seconds / 3600
+
+
+def period_filter(kind: str, day: date) -> tuple[Q, date, date]:
+    """The Stat (or ReviewerStat) rows that make up the period of ``kind`` containing ``day``."""
+    start, end = period_bounds(kind, day)
+    if kind == "week":
+        return Q(period="week", start=start), start, end
+    return Q(period="month", start__in=month_starts(start, end)), start, end
+
+
+def rates_by_person(unit: Unit, kind: str, day: date) -> "PersonRates":
+    """The people of the unit's subtree who have statistics in the period, in staff-number order,
+    as a lazy sequence: slicing it runs one grouped query over ``Stat`` for that slice only (a
+    10,000-person unit is paged, never grouped in full for a page)."""
+    return PersonRates(unit, kind, day)
+
+
+class PersonRates:
+    def __init__(self, unit: Unit, kind: str, day: date):
+        q, _start, _end = period_filter(kind, day)
+        self.stats = Stat.objects.filter(q, unit__path__startswith=unit.path)
+
+    def count(self) -> int:
+        return self.stats.values("person_id").distinct().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+    def __getitem__(self, window: slice) -> list[Rates]:
+        grouped = (
+            self.stats.values("person_id", "person__staff_no")
+            .annotate(**{c: Sum(c) for c in Stat.COUNTERS})
+            .order_by("person__staff_no")[window]
+        )
+        rows = list(grouped)
+        people = {
+            p.pk: p
+            for p in Person.objects.filter(pk__in=[r["person_id"] for r in rows])
+            .select_related("unit")
+            .only("name", "staff_no", "unit__name")
+        }
+        out = []
+        for row in rows:
+            person = people[row["person_id"]]
+            r = Rates(label=person.name, people=1, key=person.pk)
+            r.extra = {"staff_no": person.staff_no, "unit": person.unit.name}
+            r.add(dict(row))
+            out.append(r)
+        return out
+
+
+def rates_by_section(unit: Unit, kind: str, day: date) -> tuple[Rates, list[Rates]]:
+    """The unit's total and one row per direct sub-unit (section), folded from per-unit sums."""
+    q, _start, _end = period_filter(kind, day)
+    per_unit = (
+        Stat.objects.filter(q, unit__path__startswith=unit.path)
+        .values("unit__path")
+        .annotate(n_people=Count("person_id", distinct=True), **{c: Sum(c) for c in Stat.COUNTERS})
+    )
+    children = list(Unit.objects.filter(parent=unit).order_by("sort_order", "path"))
+    sections = {c.path: Rates(label=c.name, key=c.pk) for c in children}
+    own = Rates(label=unit.name, key=unit.pk)
+    total = Rates(label=unit.name, key=unit.pk)
+    people: dict[str, int] = {}
+    for row in per_unit:
+        people[row["unit__path"]] = row["n_people"]
+        total.add(dict(row))
+        target = next((r for p, r in sections.items() if row["unit__path"].startswith(p)), own)
+        target.add(dict(row))
+    for path, r in sections.items():
+        r.people = sum(n for p, n in people.items() if p.startswith(path))
+    own.people = people.get(unit.path, 0)
+    total.people = sum(people.values())
+    rows = list(sections.values())
+    if own.working_days or own.filled:
+        rows.insert(0, own)
+    return total, rows
+
+
+def reviewer_rates(reviewer_ids: list[int], kind: str, day: date) -> dict[int, dict]:
+    """A reviewer's review rate (decided ÷ received) and mean latency in hours, per reviewer."""
+    q, _s, _e = period_filter(kind, day)
+    rows = (
+        ReviewerStat.objects.filter(q, reviewer_id__in=reviewer_ids)
+        .values("reviewer_id")
+        .annotate(received=Sum("received"), decided=Sum("decided"), seconds=Sum("decision_seconds"))
+    )
+    out = {}
+    for row in rows:
+        seconds = mean_seconds(row["seconds"] or 0, row["decided"] or 0)
+        out[row["reviewer_id"]] = {
+            "received": row["received"],
+            "decided": row["decided"],
+            "rate": rate(row["decided"], row["received"]),
+            "hours": None if seconds is None else seconds / 3600,
+        }
+    return out
+
+
+def log_statistics(people_ids: list[int], start: date, end: date) -> list[dict]:
+    """The engine's log-statistics input for whole months from ``start`` to ``end``: one row per
+    person with working_days, filled, reviewed, misses (notices, which the ``worklog_misses``
+    adjustment counts), missed_days, deduction, fill_rate and review_rate."""
+    rows = (
+        Stat.objects.filter(period="month", start__in=month_starts(start, end), person_id__in=people_ids)
+        .values("person_id")
+        .annotate(**{c: Sum(c) for c in Stat.COUNTERS})
+    )
+    found: dict[int, dict] = {row["person_id"]: dict(row) for row in rows}
+    out = []
+    for pid in people_ids:
+        row = found.get(pid) or dict.fromkeys(Stat.COUNTERS, 0)
+        out.append(
+            {
+                "person": pid,
+                "working_days": row["working_days"],
+                "filled": row["filled"],
+                "reviewed": row["approved"],
+                "misses": row["notices"],
+                "missed_days": row["missed"],
+                "deduction": row["deduction"] or Decimal("0"),
+                "fill_rate": rate(row["filled"], row["working_days"]),
+                "review_rate": rate(row["approved"], row["working_days"]),
+            }
+        )
+    return out
+
+
+def achievements_for_user(user) -> QuerySet[Achievement]:
+    scope = scope_for(user)
+    if not user.is_authenticated:
+        return Achievement.objects.none()
+    q = Q(person__user=user)
+    roles = [r for r in (*OVERSEERS, Role.REVIEWER) if scope.has_role(r)]
+    if roles:
+        q |= Q(person__in=people_for_user(user, roles))
+    return Achievement.objects.filter(q)

@@ -1,0 +1,379 @@
+"""Writes of the work-log domain.
+
+Every function is keyword-only, runs in one transaction, appends its audit event in that same
+transaction and keeps the rollups (:mod:`kaohe.worklog.rollups`) in step. Bad input raises a
+``ValidationError`` keyed by the field at fault, and nothing is changed.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from kaohe.audit.services import record, snapshot
+from kaohe.org.models import Person, Unit
+
+from . import rollups
+from .choices import AchievementSection, AchievementStatus, DayKind, LogStatus, LogTag
+from .models import Achievement, Attachment, CalendarDay, Notification, Rules, WorkLog
+from .selectors import calendar_for_unit, rules_for_unit
+from .uploads import MAX_FILES, check_upload
+from .workdays import Window, log_window, month_start
+
+MAX_CONTENT = 2000
+MAX_COMMENT = 500
+LOG_FIELDS = ["content", "tags", "status", "reviewer", "submitted", "late", "reviewed", "review_comment"]
+RULE_FIELDS = frozenset(
+    {
+        "backfill_days",
+        "backfill_hour",
+        "late_days",
+        "reminder_hour",
+        "remind_in_app",
+        "remind_email",
+        "webhook_kind",
+        "webhook_url",
+        "webhook_secret",
+        "miss_threshold",
+        "deduction_points",
+        "achievement_day",
+    }
+)
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _clean_content(content: str) -> str:
+    content = (content or "").replace("\x00", "").strip()
+    if not content:
+        raise ValidationError({"content": _("Write what you did today.")})
+    if len(content) > MAX_CONTENT:
+        raise ValidationError(
+            {
+                "content": _("A log holds at most %(n)s characters; this one has %(m)s.")
+                % {"n": MAX_CONTENT, "m": len(content)}
+            }
+        )
+    return content
+
+
+def _clean_tags(tags: Iterable[str]) -> list[str]:
+    chosen = list(dict.fromkeys(tags or []))
+    unknown = [t for t in chosen if t not in LogTag.values]
+    if unknown:
+        raise ValidationError(
+            {"tags": _("Unknown tag: %(tag)s.") % {"tag": ", ".join(map(str, unknown))[:60]}}
+        )
+    return chosen
+
+
+def writing_window(person: Person, day: date) -> Window:
+    """When ``person`` may write the log of ``day``; ValidationError if ``day`` is not a working day."""
+    cal = calendar_for_unit(person.unit, day - timedelta(days=5), day + timedelta(days=90))
+    if not cal.is_working_day(day):
+        raise ValidationError({"day": _("%(day)s is not a working day.") % {"day": date_format(day)}})
+    rules = rules_for_unit(person.unit)
+    return log_window(
+        cal,
+        day,
+        backfill_days=rules.backfill_days,
+        backfill_hour=rules.backfill_hour,
+        late_days=rules.late_days,
+    )
+
+
+def _attach(log: WorkLog, files: Sequence) -> list[Attachment]:
+    if not files:
+        return []
+    if log.attachments.count() + len(files) > MAX_FILES:
+        raise ValidationError({"files": _("A log carries at most %(n)s attachments.") % {"n": MAX_FILES}})
+    checked = [check_upload(f) for f in files]  # all checked before any is stored
+    out = []
+    for c in checked:
+        att = Attachment(log=log, name=c.name, content_type=c.content_type, size=len(c.data), sha256=c.sha256)
+        att.file.save(c.name, ContentFile(c.data), save=False)
+        att.save()
+        out.append(att)
+    return out
+
+
+def _check_writer(actor, person: Person) -> None:
+    if person.user_id is None or person.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("Only the person themselves writes their log."))
+
+
+@transaction.atomic
+def write_log(
+    *,
+    actor,
+    person: Person,
+    day: date,
+    content: str,
+    tags: Iterable[str] = (),
+    files: Sequence = (),
+    now: datetime | None = None,
+) -> WorkLog:
+    """Write ``person``'s log for ``day``: on time before the deadline, late after it, refused once
+    the window has closed, for a day to come, for a rest day, or when the day already has a log."""
+    now = _now(now)
+    _check_writer(actor, person)
+    content = _clean_content(content)
+    tags = _clean_tags(tags)
+    window = writing_window(person, day)
+    state = window.state(now)
+    if state == "early":
+        raise ValidationError({"day": _("A log cannot be written for a day that has not come yet.")})
+    if state == "closed":
+        raise ValidationError(
+            {
+                "day": _("The log of %(day)s could be written until %(when)s.")
+                % {
+                    "day": date_format(day),
+                    "when": date_format(timezone.localtime(window.closes), "DATETIME_FORMAT"),
+                }
+            }
+        )
+    if WorkLog.objects.filter(person=person, day=day).exists():
+        raise ValidationError(
+            {"day": _("There is already a log for %(day)s: edit it instead.") % {"day": date_format(day)}}
+        )
+    log = WorkLog(
+        person=person,
+        day=day,
+        content=content,
+        tags=tags,
+        reviewer_id=person.reviewer_id,
+        created=now,
+        submitted=now,
+        late=state == "late",
+    )
+    try:
+        with transaction.atomic():
+            log.save()
+    except IntegrityError:  # the same day written twice at once
+        raise ValidationError(
+            {"day": _("There is already a log for %(day)s: edit it instead.") % {"day": date_format(day)}}
+        ) from None
+    _attach(log, files)
+    record(actor=actor, action="worklog.log.create", obj=log, after=snapshot(log, LOG_FIELDS))
+    rollups.add([(person.pk, person.unit_id, day)], filled=1, **({"late": 1} if log.late else {"on_time": 1}))
+    rollups.add_reviewer(log.reviewer_id, day, received=1)
+    return log
+
+
+@transaction.atomic
+def edit_log(
+    *,
+    actor,
+    log: WorkLog,
+    content: str,
+    tags: Iterable[str] = (),
+    files: Sequence = (),
+    remove: Iterable[int] = (),
+    now: datetime | None = None,
+) -> WorkLog:
+    """Change a log that has not been approved. A returned log goes back to its reviewer."""
+    now = _now(now)
+    log = WorkLog.objects.select_for_update(of=("self",)).select_related("person").get(pk=log.pk)
+    _check_writer(actor, log.person)
+    if log.status == LogStatus.APPROVED:
+        raise ValidationError(_("This log has been approved and can no longer be changed."))
+    before = snapshot(log, LOG_FIELDS)
+    log.content = _clean_content(content)
+    log.tags = _clean_tags(tags)
+    resubmitted = log.status == LogStatus.RETURNED
+    if resubmitted:
+        log.status = LogStatus.SUBMITTED
+        log.submitted = now
+        log.reviewer_id = log.person.reviewer_id
+    log.save(update_fields=["content", "tags", "status", "submitted", "reviewer"])
+    log.attachments.filter(pk__in=list(remove)).delete()
+    _attach(log, files)
+    action = "worklog.log.resubmit" if resubmitted else "worklog.log.update"
+    record(actor=actor, action=action, obj=log, before=before, after=snapshot(log, LOG_FIELDS))
+    if resubmitted:
+        rollups.add_reviewer(log.reviewer_id, log.day, received=1)
+    return log
+
+
+def _decide(actor, log: WorkLog, now: datetime) -> WorkLog:
+    log = WorkLog.objects.select_for_update(of=("self",)).select_related("person", "reviewer").get(pk=log.pk)
+    if log.reviewer is None or log.reviewer.user_id != getattr(actor, "pk", None):
+        raise ValidationError(_("Only the log's reviewer may approve or return it."))
+    if log.status != LogStatus.SUBMITTED:
+        raise ValidationError(
+            _("This log is no longer waiting for review (it is %(status)s).")
+            % {"status": log.get_status_display()}
+        )
+    return log
+
+
+def _seconds(since: datetime, now: datetime) -> int:
+    return max(int((now - since).total_seconds()), 0)
+
+
+@transaction.atomic
+def approve_log(*, actor, log: WorkLog, comment: str = "", now: datetime | None = None) -> WorkLog:
+    """Approve (批复) a log waiting for the actor's review."""
+    now = _now(now)
+    log = _decide(actor, log, now)
+    before = snapshot(log, LOG_FIELDS)
+    seconds = _seconds(log.submitted, now)
+    log.status = LogStatus.APPROVED
+    log.reviewed = now
+    log.review_comment = (comment or "").replace("\x00", "").strip()[:MAX_COMMENT]
+    log.review_seconds = seconds
+    log.save(update_fields=["status", "reviewed", "review_comment", "review_seconds"])
+    record(actor=actor, action="worklog.log.approve", obj=log, before=before, after=snapshot(log, LOG_FIELDS))
+    rollups.add([(log.person_id, log.person.unit_id, log.day)], approved=1, review_seconds=seconds)
+    rollups.add_reviewer(log.reviewer_id, log.day, decided=1, decision_seconds=seconds)
+    return log
+
+
+@transaction.atomic
+def return_log(*, actor, log: WorkLog, comment: str, now: datetime | None = None) -> WorkLog:
+    """Return (退回) a log to its writer with a comment saying what to correct."""
+    now = _now(now)
+    comment = (comment or "").replace("\x00", "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what should be corrected.")})
+    if len(comment) > MAX_COMMENT:
+        raise ValidationError(
+            {"comment": _("A comment holds at most %(n)s characters.") % {"n": MAX_COMMENT}}
+        )
+    log = _decide(actor, log, now)
+    before = snapshot(log, LOG_FIELDS)
+    seconds = _seconds(log.submitted, now)
+    log.status = LogStatus.RETURNED
+    log.reviewed = now
+    log.review_comment = comment
+    log.returns += 1
+    log.save(update_fields=["status", "reviewed", "review_comment", "returns"])
+    record(actor=actor, action="worklog.log.return", obj=log, before=before, after=snapshot(log, LOG_FIELDS))
+    rollups.add([(log.person_id, log.person.unit_id, log.day)], returned=1)
+    rollups.add_reviewer(log.reviewer_id, log.day, decided=1, decision_seconds=seconds)
+    if log.person.user_id:
+        Notification.objects.create(
+            user_id=log.person.user_id,
+            created=now,
+            text=_("Your log of %(day)s was returned: %(comment)s")
+            % {"day": date_format(log.day), "comment": comment[:200]},
+            url=f"/worklog/logs/{log.pk}/edit/",
+        )
+    return log
+
+
+@transaction.atomic
+def approve_logs(*, actor, logs: Iterable[WorkLog], now: datetime | None = None) -> int:
+    """Approve several logs at once; all or none (a log that is not the actor's to approve stops it)."""
+    n = 0
+    for log in logs:
+        approve_log(actor=actor, log=log, now=now)
+        n += 1
+    return n
+
+
+# --- calendar, rules -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_calendar_day(*, actor, unit: Unit, day: date, kind: str, note: str = "") -> CalendarDay:
+    """Make ``day`` a working or rest day for ``unit`` and its sub-units."""
+    if kind not in DayKind.values:
+        raise ValidationError({"kind": _("Choose a working day or a rest day.")})
+    note = (note or "").replace("\x00", "").strip()[:100]
+    existing = CalendarDay.objects.filter(unit=unit, day=day).first()
+    before = snapshot(existing) if existing else None
+    obj, _created = CalendarDay.objects.update_or_create(
+        unit=unit, day=day, defaults={"kind": kind, "note": note}
+    )
+    record(actor=actor, action="worklog.calendar.set", obj=obj, before=before, after=snapshot(obj))
+    return obj
+
+
+@transaction.atomic
+def clear_calendar_day(*, actor, unit: Unit, day: date) -> bool:
+    obj = CalendarDay.objects.filter(unit=unit, day=day).first()
+    if obj is None:
+        return False
+    record(actor=actor, action="worklog.calendar.clear", obj=obj, before=snapshot(obj))
+    obj.delete()
+    return True
+
+
+@transaction.atomic
+def save_rules(*, actor, unit: Unit, **changes) -> Rules:
+    """Set the unit's own rules (created from the inherited ones on first change)."""
+    unknown = set(changes) - RULE_FIELDS
+    if unknown:
+        raise TypeError(f"cannot change {', '.join(sorted(unknown))} of rules")
+    rules = Rules.objects.filter(unit=unit).first()
+    before = snapshot(rules) if rules else None
+    if rules is None:
+        inherited = rules_for_unit(unit)
+        rules = Rules(unit=unit, **{f: getattr(inherited, f) for f in RULE_FIELDS})
+    for name, value in changes.items():
+        setattr(rules, name, value)
+    if rules.webhook_kind and not rules.webhook_url:
+        raise ValidationError({"webhook_url": _("Give the webhook's URL.")})
+    rules.full_clean()
+    rules.save()
+    record(actor=actor, action="worklog.rules.save", obj=rules, before=before, after=snapshot(rules))
+    return rules
+
+
+# --- monthly achievement records ----------------------------------------------------------------------
+
+
+def achievement_months(today: date) -> list[date]:
+    """Months a record may be declared for: this month, and last month until its records are in."""
+    this = month_start(today)
+    return [this, month_start(this - timedelta(days=1))]
+
+
+@transaction.atomic
+def declare_achievement(
+    *, actor, person: Person, month: date, section: str, text: str, today: date | None = None
+) -> Achievement:
+    """Declare a monthly achievement record (月度纪实) for ``person``."""
+    today = today or timezone.localdate()
+    month = month_start(month)
+    if month not in achievement_months(today):
+        raise ValidationError({"month": _("Records can be declared for this month and last month only.")})
+    if section not in AchievementSection.values:
+        raise ValidationError({"section": _("Choose a section.")})
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        raise ValidationError({"text": _("Describe the achievement.")})
+    if len(text) > MAX_CONTENT:
+        raise ValidationError({"text": _("At most %(n)s characters.") % {"n": MAX_CONTENT}})
+    obj = Achievement.objects.create(
+        person=person, month=month, section=section, text=text, declared_by=actor
+    )
+    record(actor=actor, action="worklog.achievement.declare", obj=obj, after=snapshot(obj))
+    return obj
+
+
+@transaction.atomic
+def decide_achievement(*, actor, achievement: Achievement, accept: bool, comment: str = "") -> Achievement:
+    """The office accepts a declared record as evidence for the period, or rejects it."""
+    obj = Achievement.objects.select_for_update().get(pk=achievement.pk)
+    if obj.status != AchievementStatus.DECLARED:
+        raise ValidationError(_("This record has already been decided."))
+    before = snapshot(obj)
+    obj.status = AchievementStatus.ACCEPTED if accept else AchievementStatus.REJECTED
+    obj.office_comment = (comment or "").replace("\x00", "").strip()[:500]
+    obj.save(update_fields=["status", "office_comment"])
+    record(actor=actor, action="worklog.achievement.decide", obj=obj, before=before, after=snapshot(obj))
+    return obj
+
+
+def mark_notifications_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read=False).update(read=True)

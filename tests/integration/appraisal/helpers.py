@@ -1,0 +1,116 @@
+"""Building appraisal objects for tests: a tiny scheme, a period on a unit, a computed and published
+result, and the objects the permission matrix names."""
+
+from datetime import date
+
+from django.core.files.base import ContentFile
+
+SCHEME = """
+scheme: 测试方案
+year: 2025
+period: quarter
+version: "{version}"
+tracks:
+  全体: {{}}
+components:
+  实绩:
+    share: 100%
+    indicators:
+      党建: {{points: 60}}
+      业务: {{points: 40}}
+adjustments:
+  创新: {{kind: bonus, points: [1, 5]}}
+caps:
+  加分上限: {{kind: bonus, at_most: 6}}
+grading:
+  grades: [优秀, 良好, 一般]
+  quotas:
+    优秀: {{at_most: 34%, rounding: down, minimum: 1}}
+tail_rules:
+  末位谈话: {{bottom: 1, consecutive: 1, action: 谈话提醒}}
+"""
+DAY = date(2025, 4, 1)
+
+
+def scheme(version="2025.1"):
+    from kaohe.appraisal.services import import_scheme
+
+    return import_scheme(actor=None, text=SCHEME.format(version=version))
+
+
+def period(unit, sch=None, start=DAY):
+    from kaohe.appraisal.services import create_period
+
+    return create_period(actor=None, unit=unit, scheme=sch or scheme(), kind="quarter", start=start)
+
+
+def score_all(period_obj, values: dict):
+    """values: person → (党建, 业务); written on the office sheet."""
+    from kaohe.appraisal.models import Score
+    from kaohe.appraisal.services import get_or_create_sheet
+
+    sheet = get_or_create_sheet(period_obj, None)
+    for person, (a, b) in values.items():
+        Score.objects.update_or_create(
+            period=period_obj, person=person, indicator="实绩/党建", defaults={"value": a, "sheet": sheet}
+        )
+        Score.objects.update_or_create(
+            period=period_obj, person=person, indicator="实绩/业务", defaults={"value": b, "sheet": sheet}
+        )
+
+
+def computed(unit, values, sch=None):
+    from kaohe.appraisal import services
+
+    p = period(unit, sch)
+    services.start_scoring(actor=None, period=p)
+    score_all(p, values)
+    rs = services.compute_period(actor=None, period=p)
+    p.refresh_from_db()
+    return p, rs
+
+
+def published(unit, values, today=date(2025, 7, 1), sch=None):
+    from kaohe.appraisal import services
+
+    p, rs = computed(unit, values, sch)
+    services.send_to_committee(actor=None, period=p)
+    services.record_decision(actor=None, period=p, members="甲、乙、丙", day=today, decision="同意")
+    services.publish(actor=None, period=p, today=today)
+    p.refresh_from_db()
+    return p, rs
+
+
+def matrix_objects(objs: dict) -> dict:
+    """``objs`` plus a scheme, period, sheet, claim (with evidence), result row, appeal and
+    follow-up for ``objs["person"]`` in ``objs["unit"]``."""
+    from kaohe.appraisal.models import Appeal, Claim, Evidence, Sheet
+    from kaohe.outcome.models import FollowUp
+
+    unit, person = objs["unit"], objs["person"]
+    sch = scheme(f"m{unit.pk}")
+    from kaohe.appraisal.services import attach_scheme
+
+    attach_scheme(actor=None, scheme=sch, unit=unit)
+    others = list(unit.people.exclude(pk=person.pk)[:2])
+    p, rs = published(unit, {person: (50, 30), **{o: (40, 20) for o in others}}, sch=sch)
+    sheet = Sheet.objects.get_or_create(period=p, assessor=person.reviewer)[0]
+    claim = Claim.objects.create(period=p, person=person, category="创新", points=2, reason="r")
+    ev = Evidence(claim=claim, name="a.pdf", content_type="application/pdf", size=9, sha256="1" * 64)
+    ev.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    ev.save()
+    row = rs.rows.get(person=person)
+    appeal = Appeal.objects.create(row=row, period=p, person=person, reason="r")
+    follow = FollowUp.objects.create(
+        period=p, person=person, kind="tail", action="谈话", due=date(2025, 8, 1)
+    )
+    return objs | {
+        "scheme": sch,
+        "period": p,
+        "sheet": sheet,
+        "claim": claim,
+        "evidence": ev,
+        "row": row,
+        "appeal": appeal,
+        "followup": follow,
+    }
