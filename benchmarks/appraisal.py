@@ -5,7 +5,10 @@ database and storing the results with their derivations, then rendering a 2,000-
 
 The generator writes with COPY: 50 units of 2,000 people (one track each), 5 assessor scores per person
 (500,000 rows), 12 monthly work-log rollups per person (1,200,000 rows: working days, filled, reviewed,
-miss notices) feeding a fill-rate leaf and a miss deduction, and 20,000 approved claims under a cap.
+miss notices) feeding a fill-rate leaf and a miss deduction, 20,000 approved claims under a cap, and
+a closed democratic-evaluation campaign (民主评议, 20% of the score) with 750 ballots of 2,000 marks each
+(1,500,000 ballot lines: three rater groups, five ballots per group and unit; in two units the third
+group has none, so its weight is renormalised) that the computation tallies through the ballot app.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import io
 import os
 import sys
 import time
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +29,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
 
 N_UNITS, PER_UNIT = 50, 2_000
 LEAVES = ["党建", "业务", "作风", "创新", "协作"]
+GROUPS = {"领导": 40, "同事": 40, "服务对象": 20}  # rater group → weight (%)
+OPTIONS = {"优秀": 100, "良好": 85, "一般": 70, "较差": 50}
+BALLOTS_PER_GROUP = 5
 
 
 def scheme_text() -> str:
@@ -38,10 +45,17 @@ tracks:
 {tracks}
 components:
   实绩:
-    share: 100%
+    share: 80%
     indicators:
 {leaves}
       履职纪实: {{points: 10, source: worklog, worklog: {{measure: fill_rate, full_at: "95%"}}}}
+  民主评议:
+    share: 20%
+    ballot:
+      options: {{优秀: 100, 良好: 85, 一般: 70, 较差: 50}}
+      rater_groups: {{领导: 40%, 同事: 40%, 服务对象: 20%}}
+      min_ballots: 3
+      when_group_missing: renormalise
 adjustments:
   创新加分: {{kind: bonus, points: [1, 5]}}
   日志漏报: {{kind: deduction, source: worklog_misses, per_event: 1}}
@@ -209,12 +223,64 @@ def generate():
                 for i in who
             ),
         )
+    lines = ballots(root, units, ids, rng)
+    period.ballot_campaign_id = lines[0]
+    period.save(update_fields=["ballot_campaign"])
     with connection.cursor() as c:
         c.execute("ANALYZE")
     print(
-        f"generated {n:,} people, {n * len(LEAVES):,} scores, {n * 12:,} log rollups, 20,000 claims in {time.perf_counter() - t:.1f} s"
+        f"generated {n:,} people, {n * len(LEAVES):,} scores, {n * 12:,} log rollups, 20,000 claims,"
+        f" {lines[1]:,} ballot lines in {time.perf_counter() - t:.1f} s"
     )
     return period
+
+
+def ballots(root, units, ids, rng) -> tuple[int, int]:
+    """A closed campaign rating everyone: per unit and rater group, five ballots marking each of the
+    unit's 2,000 people (none from the third group in the last two units). Returns (campaign id,
+    ballot lines)."""
+    from django.db import connection
+
+    from kaohe.ballot.models import Campaign, Option, RaterGroup
+
+    campaign = Campaign.objects.create(
+        name="基准民主测评", period="2025年度", unit=root, status="closed", min_ballots=3
+    )
+    options = [
+        Option.objects.create(campaign=campaign, label=label, points=pts, order=k)
+        for k, (label, pts) in enumerate(OPTIONS.items())
+    ]
+    groups = [
+        RaterGroup.objects.create(campaign=campaign, name=name, weight=w, order=k)
+        for k, (name, w) in enumerate(GROUPS.items())
+    ]
+    ballot_rows, line_rows = [], []
+    option_ids = np.array([o.pk for o in options])
+    for u in range(N_UNITS):
+        people = ids[u * PER_UNIT : (u + 1) * PER_UNIT]
+        for k, g in enumerate(groups):
+            if k == 2 and u >= N_UNITS - 2:
+                continue
+            for _b in range(BALLOTS_PER_GROUP):
+                bid = str(uuid.uuid4())
+                ballot_rows.append((bid, campaign.pk, g.pk))
+                marks = option_ids[rng.choice(4, size=PER_UNIT, p=[0.3, 0.45, 0.2, 0.05])]
+                line_rows.append((bid, g.pk, people, marks))
+    with connection.cursor() as c:
+        cur = c.cursor
+        copy(cur, "ballot_ratee", ["campaign_id", "person_id"], ((campaign.pk, int(p)) for p in ids))
+        copy(cur, "ballot_ballot", ["id", "campaign_id", "group_id"], ballot_rows)
+        copy(
+            cur,
+            "ballot_ballotline",
+            ["id", "ballot_id", "campaign_id", "group_id", "person_id", "dimension_id", "option_id"],
+            (
+                (uuid.uuid4(), bid, campaign.pk, gid, int(p), "\\N", int(o))
+                for bid, gid, people, marks in line_rows
+                for p, o in zip(people, marks, strict=True)
+            ),
+        )
+    return campaign.pk, sum(len(r[2]) for r in line_rows)
 
 
 def main() -> None:
@@ -231,6 +297,7 @@ def main() -> None:
     from kaohe.appraisal import services
 
     call_command("migrate", interactive=False, verbosity=0)
+    print(f"load average before: {Path('/proc/loadavg').read_text().strip()}")
     period = generate()
     t = time.perf_counter()
     rs = services.compute_period(actor=None, period=period)
@@ -241,6 +308,7 @@ def main() -> None:
     t = time.perf_counter()
     rs = services.compute_period(actor=None, period=period)
     print(f"re-run (replaces atomically): {time.perf_counter() - t:.1f} s; blob {len(rs.blob) / 1e6:.1f} MB")
+    print(f"load average after the computations: {Path('/proc/loadavg').read_text().strip()}")
     user = get_user_model().objects.create_superuser("bench", "b@example.org", "x")
     client = Client()
     client.force_login(user)

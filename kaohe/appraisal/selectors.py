@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.http import Http404
 
 from kaohe.accounts.models import Role
@@ -117,10 +117,18 @@ def current_set(period: Period) -> ResultSet | None:
     return ResultSet.objects.filter(period=period, current=True).defer("blob").first()
 
 
-def distribution(rs: ResultSet, grades: list[str]) -> list[dict]:
-    """Per quota group: people, count per grade and the quota's ceiling and floor."""
+def in_rank_order(rows: QuerySet[PersonResult], *first: str) -> QuerySet[PersonResult]:
+    """Ordered by ``first`` fields, then rank 1 first; people without a rank place (rank 0: not
+    graded this period) last."""
+    return rows.order_by(*first, Case(When(rank=0, then=1), default=0), "rank", "-total", "person__staff_no")
+
+
+def distribution(rs: ResultSet, grades: list[str], track: str | None = None) -> list[dict]:
+    """Per quota group (of ``track`` if given): people, count per grade and the quota's ceiling and
+    floor."""
     counts: dict[str, Counter] = {}
-    for group, grade, status in rs.rows.values_list("quota_group", "grade", "status"):
+    rows = rs.rows.all() if track is None else rs.rows.filter(track=track)
+    for group, grade, status in rows.values_list("quota_group", "grade", "status"):
         counts.setdefault(group, Counter())[grade or status or "—"] += 1
     out = []
     for group, c in sorted(counts.items()):

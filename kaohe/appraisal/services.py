@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,8 +148,12 @@ def _move(actor, period: Period, to: str, action: str, caller: Period | None = N
 
 @transaction.atomic
 def start_scoring(*, actor, period: Period) -> Period:
+    """Open scoring: every assessor gets their sheet now, so that the office can follow and remind
+    those who have not opened it yet (people without a reviewer are on the office's sheet)."""
     locked = _lock(period)
     rules.check_move(locked.state, S.SCORING)
+    assessors = set(people_of(locked).values_list("reviewer_id", flat=True).distinct())
+    Sheet.objects.bulk_create([Sheet(period=locked, assessor_id=a) for a in assessors], ignore_conflicts=True)
     return _move(actor, locked, S.SCORING, "appraisal.period.scoring", period)
 
 
@@ -449,7 +453,7 @@ def file_claim(
         if float(so_far + points) > limit:
             raise RuleError(
                 _("%(cap)s allows at most %(limit)s points; %(sofar)s are claimed already.")
-                % {"cap": cap_name, "limit": f"{limit:g}", "sofar": so_far}
+                % {"cap": cap_name, "limit": f"{limit:g}", "sofar": f"{float(so_far):g}"}
             )
     claim = Claim.objects.create(
         period=period, person=person, category=category, points=points, reason=reason.strip(), filed_by=actor
@@ -547,32 +551,43 @@ def _quotas(result: Result) -> dict:
     return out
 
 
-def _rows(result_set: ResultSet, result: Result, ids: list[int]) -> list[PersonResult]:
+# PersonResult fields in the order ``_row_values`` yields them.
+ROW_FIELDS = (
+    "result_set",
+    "person",
+    "track",
+    "quota_group",
+    "components",
+    "base",
+    "bonus",
+    "deduction",
+    "total",
+    "rank",
+    "track_size",
+    "engine_grade",
+    "grade",
+    "status",
+    "pay_factor",
+    "tail",
+    "outcomes",
+    "pool_fen",
+)
+
+
+def _row_values(result_set: ResultSet, result: Result, ids: list[int]) -> list[tuple]:
+    """One tuple per person in ``ROW_FIELDS`` order, built column-wise from the engine's arrays."""
     s = result.scheme
+    n = len(ids)
     grades = s.grading.grades
     comp = np.round(result.components, 2).tolist()
     cnames = result.component_names
-    tracks = [result.track_names[t] for t in result.track]
-    groups = [result.group_names[g] for g in result.group]
+    tracks = [result.track_names[t] for t in result.track.tolist()]
+    groups = [result.group_names[g] for g in result.group.tolist()]
     grade = [grades[g] if g >= 0 else "" for g in result.grade.tolist()]
-    status = [result.status_name(i) if result.ungraded_kind[i] >= 0 else "" for i in range(len(ids))]
-    tail_actions = [s.tail_rules[nm].action for nm in result.tail_names]
-    tails = (
-        [
-            "；".join(a for a, hit in zip(tail_actions, row, strict=True) if hit)
-            for row in result.tail_hits.tolist()
-        ]
-        if tail_actions
-        else [""] * len(ids)
-    )
-    outs = (
-        [
-            "；".join(nm for nm, hit in zip(result.outcome_names, row, strict=True) if hit)
-            for row in result.outcome_hits.tolist()
-        ]
-        if result.outcome_names
-        else [""] * len(ids)
-    )
+    ungraded = result.ungraded_kind.tolist()
+    status = [result.status_name(i) if ungraded[i] >= 0 else "" for i in range(n)]
+    tails = _joined([s.tail_rules[nm].action for nm in result.tail_names], result.tail_hits, n)
+    outs = _joined(list(result.outcome_names), result.outcome_hits, n)
     base = np.round(result.base, 2).tolist()
     bonus = np.round(result.bonus, 2).tolist()
     ded = np.round(result.deduction, 2).tolist()
@@ -581,38 +596,83 @@ def _rows(result_set: ResultSet, result: Result, ids: list[int]) -> list[PersonR
     size = result.track_size.astype(int).tolist()
     pay = result.pay_factor.tolist()
     pool = result.pool_fen.astype(np.int64).tolist()
+    rs_id = result_set.pk
     return [
-        PersonResult(
-            result_set=result_set,
-            person_id=pid,
-            track=tracks[i],
-            quota_group=groups[i],
-            components=dict(zip(cnames, comp[i], strict=True)),
-            base=base[i],
-            bonus=bonus[i],
-            deduction=ded[i],
-            total=total[i],
-            rank=rank[i],
-            track_size=size[i],
-            engine_grade=grade[i],
-            grade=grade[i],
-            status=status[i],
-            pay_factor=pay[i],
-            tail=tails[i][:500],
-            outcomes=outs[i][:500],
-            pool_fen=pool[i],
+        (
+            rs_id,
+            pid,
+            tracks[i],
+            groups[i],
+            dict(zip(cnames, comp[i], strict=True)),
+            base[i],
+            bonus[i],
+            ded[i],
+            total[i],
+            rank[i],
+            size[i],
+            grade[i],
+            grade[i],
+            status[i],
+            pay[i],
+            tails[i],
+            outs[i],
+            pool[i],
         )
         for i, pid in enumerate(ids)
     ]
 
 
+def _joined(names: list[str], hits, n: int) -> list[str]:
+    """Per person, the names whose column of ``hits`` is set, joined with "；" (at most 500 chars)."""
+    if not names:
+        return [""] * n
+    return ["；".join(a for a, hit in zip(names, row, strict=True) if hit)[:500] for row in hits.tolist()]
+
+
+def _write_rows(result_set: ResultSet, result: Result, ids: list[int]) -> None:
+    """Store the result rows: COPY on PostgreSQL (100,000 rows in a few seconds), ``bulk_create``
+    elsewhere."""
+    values = _row_values(result_set, result, ids)
+    if connection.vendor != "postgresql":
+        objs = [
+            PersonResult(
+                **{
+                    f if f not in ("result_set", "person") else f"{f}_id": v
+                    for f, v in zip(ROW_FIELDS, row, strict=True)
+                }
+            )
+            for row in values
+        ]
+        PersonResult.objects.bulk_create(objs, batch_size=2000)
+        return
+    import json
+
+    opts = PersonResult._meta
+    column = {f.name: str(f.column) for f in opts.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(column[f]) for f in ROW_FIELDS)
+    pos = ROW_FIELDS.index("components")
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN") as cp:
+            for row in values:
+                cp.write_row(row[:pos] + (json.dumps(row[pos], ensure_ascii=False),) + row[pos + 1 :])
+
+
+def _drop(old: ResultSet) -> None:
+    """Delete an unpublished version. Its rows go in one DELETE: Django's cascade would first read
+    every row's id to look for grade changes and appeals (appeals exist only after publication)."""
+    GradeChange.objects.filter(row__result_set=old).delete()
+    PersonResult.objects.filter(result_set=old)._raw_delete(PersonResult.objects.db)
+    ResultSet.objects.filter(pk=old.pk).delete()
+
+
 def store(*, actor, period: Period, result: Result, ids: list[int], reason: str, replace: bool) -> ResultSet:
     """Store a computation as the current version (inside the caller's transaction). ``replace``
     drops the unpublished current version; otherwise the old version is kept and marked not current."""
-    old = ResultSet.objects.filter(period=period, current=True).first()
+    old = ResultSet.objects.filter(period=period, current=True).defer("blob").first()
     if old is not None and replace:
         version = old.version
-        old.delete()
+        _drop(old)
     else:
         version = (ResultSet.objects.filter(period=period).aggregate(v=Max("version"))["v"] or 0) + 1
         if old is not None:
@@ -626,7 +686,7 @@ def store(*, actor, period: Period, result: Result, ids: list[int], reason: str,
         quotas=_quotas(result),
         blob=blob,
     )
-    PersonResult.objects.bulk_create(_rows(rs, result, ids), batch_size=2000)
+    _write_rows(rs, result, ids)
     return rs
 
 

@@ -291,6 +291,8 @@ def _progress(period) -> list[dict]:
                 "submitted": bool(sheet and sheet.status == "submitted"),
             }
         )
+    # those the office has to chase first: least filled, then filled but not handed in
+    out.sort(key=lambda a: (a["submitted"], a["filled"] / a["expected"] if a["expected"] else 1))
     return out
 
 
@@ -627,14 +629,13 @@ def results(request, pk: int):
     require_role(request.user, *sel.OVERSEERS)
     obj = sel.get_period_for_user(request.user, pk)
     rs = sel.current_set(obj)
+    grades = list(obj.scheme.parsed().grading.grades)
     tracks, rows, track = [], [], request.GET.get("track", "")
     if rs is not None:
         tracks = list(rs.rows.order_by("track").values_list("track", flat=True).distinct())
         track = track if track in tracks else (tracks[0] if tracks else "")
         rows = list(
-            rs.rows.filter(track=track)
-            .order_by("rank", "-total")
-            .values(
+            sel.in_rank_order(rs.rows.filter(track=track)).values(
                 "pk",
                 "person__name",
                 "person__staff_no",
@@ -658,6 +659,8 @@ def results(request, pk: int):
             "track": track,
             "rows": rows,
             "components": list(rows[0]["components"]) if rows else [],
+            "grades": grades,
+            "distribution": sel.distribution(rs, grades, track) if rs else [],
             "breadcrumb": [
                 (_("Appraisal periods"), reverse("appraisal:periods")),
                 (str(obj), reverse("appraisal:period", args=[pk])),
@@ -766,9 +769,7 @@ def committee(request, pk: int):
             messages.success(request, _("Recorded."))
         return redirect("appraisal:committee", pk)
     grades = list(obj.scheme.parsed().grading.grades)
-    ranked = (
-        list(rs.rows.select_related("person__unit").order_by("quota_group", "rank", "-total")) if rs else []
-    )
+    ranked = list(sel.in_rank_order(rs.rows.select_related("person__unit"), "quota_group")) if rs else []
     return render(
         request,
         "appraisal/committee.html",

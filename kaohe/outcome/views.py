@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -88,7 +86,7 @@ def report(request, pk: int):
             "row": row,
             "period": row.result_set.period,
             "data": data,
-            "chart": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,
             "breadcrumb": [
                 (_("Results"), reverse("appraisal:result", args=[pk])),
                 (_("Feedback report"), ""),
@@ -110,11 +108,11 @@ def rollup(request):
         if (request.GET.get("year") or "").isdigit() or not request.GET.get("year")
         else timezone.localdate().year
     )
-    codes, rows = ([], [])
+    codes, rows, rule = [], [], ""
     unit = None
     if unit_id:
         unit = get_unit_for_user(request.user, unit_id, asel.OVERSEERS)
-        codes, rows = selectors.rollup(unit, year)
+        codes, rows, rule = selectors.rollup(unit, year)
     return render(
         request,
         "outcome/rollup.html",
@@ -124,6 +122,8 @@ def rollup(request):
             "year": year,
             "codes": codes,
             "rows": rows,
+            "rule": rule,
+            "has_year": any(len(c) == 4 for c in codes),  # a year's code is "2025"
             "breadcrumb": [(_("Annual roll-up"), "")],
         },
     )

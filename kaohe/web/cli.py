@@ -46,6 +46,9 @@ def _demo(args) -> int:
         from kaohe.ballot.demo import load_demo_campaign
 
         load_demo_campaign(stdout=sys.stdout)
+        from kaohe.appraisal.demo import load_demo_cycle
+
+        load_demo_cycle(stdout=sys.stdout)
         print(_logins_table(logins, url))
     if args.serve:
         call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False)

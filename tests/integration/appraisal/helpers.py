@@ -114,3 +114,11 @@ def matrix_objects(objs: dict) -> dict:
         "appeal": appeal,
         "followup": follow,
     }
+
+
+def in_english(client):
+    """The client with the interface switched to English (the messages asserted are the source's)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

@@ -52,6 +52,7 @@ def test_a_code_opens_the_ballot_and_counts_once(org, campaign):
     group = campaign.groups.get(name="群众代表")
     [code] = services.generate_codes(actor=None, campaign=campaign, group=group, count=1)
     client = Client()
+    client.cookies["django_language"] = "en"
     url = reverse("ballot:code_entry")
     assert client.get(url).status_code == 200
     opened = client.post(url, {"code": code})
@@ -90,7 +91,7 @@ def test_codes_export_to_excel(org, campaign, login):
 def test_paper_sheets_count_when_two_clerks_agree_and_differences_block_closing(org, campaign, login):
     from tests.conftest import make_user
 
-    first, second = login("office"), Client()
+    first, second = login("office"), login(None)
     second.force_login(make_user("office2", "office", org.root))
     group = campaign.groups.get(name="群众代表")
     people = allowed_people(campaign, group, None)

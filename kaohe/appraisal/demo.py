@@ -1,0 +1,98 @@
+"""The demo township's appraisal cycle: this quarter's period under the Xiacun (002) preset, in scoring.
+Every assessor except the demo reviewer has filled their sheet (a draft, not submitted), so the office
+sees scoring progress and the demo reviewer has a sheet to score; the demo staff member has one claim
+waiting for the section. Runs once: it does nothing when the quarter's period exists already."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from kaohe.engine import load_scheme
+from kaohe.org.demo import DEMO_ROOT_CODE
+from kaohe.org.models import Person, Unit
+
+from . import rules, services
+from .choices import PeriodKind
+from .inputs import people_of, scored_leaves
+from .models import Period, Scheme
+
+DEMO_PRESET = "002_xiacun"
+# The preset's tracks read 机关 for the township's offices; windows and institutions count as offices.
+DEMO_UNIT_KINDS = {"window": "机关", "institution": "机关"}
+DEMO_REVIEWER = "reviewer"  # the demo login left to score
+
+
+def _share(staff_no: str) -> float:
+    """A deterministic share of an indicator's points, 0.70–0.98, from the staff number."""
+    return 0.70 + (sum(map(ord, staff_no)) % 15) * 0.02
+
+
+def load_demo_cycle(*, stdout=None, today: date | None = None) -> Period | None:
+    """Create the demo quarter once (after :func:`kaohe.org.demo.load_demo`); a second call, or a
+    database without the demo township, does nothing. Returns the period or None."""
+    root = Unit.objects.filter(code=DEMO_ROOT_CODE).first()
+    if root is None:
+        return None
+    first, _last, _code = rules.span(PeriodKind.QUARTER, today or timezone.localdate())
+    existing = Period.objects.filter(unit=root, kind=PeriodKind.QUARTER, start=first).first()
+    if existing is not None:
+        return existing
+    from kaohe.presets import load_preset
+
+    with transaction.atomic():
+        text = load_preset(DEMO_PRESET).scheme_text()
+        parsed = load_scheme(text)
+        scheme = Scheme.objects.filter(name=parsed.scheme, version=str(parsed.version)).first()
+        if scheme is None:  # the office may have imported the preset already
+            scheme = services.import_scheme(actor=None, text=text, preset=DEMO_PRESET)
+        services.attach_scheme(actor=None, scheme=scheme, unit=root, unit_kinds=DEMO_UNIT_KINDS)
+        period = services.create_period(
+            actor=None, unit=root, scheme=scheme, kind=PeriodKind.QUARTER, start=first
+        )
+        services.start_scoring(actor=None, period=period)
+        _score(period)
+        _claim(period)
+    if stdout is not None:
+        stdout.write(f"Opened the demo appraisal period {period.code} (scoring).\n")
+    return period
+
+
+def _score(period: Period) -> None:
+    """Fill every assessor's sheet but the demo reviewer's, through the audited service."""
+    leaves = scored_leaves(period.scheme.parsed())
+    people = list(people_of(period).order_by("staff_no").values_list("id", "staff_no", "reviewer_id"))
+    skip = Person.objects.filter(user__username=DEMO_REVIEWER).values_list("id", flat=True).first()
+    assessors = sorted({r for _p, _n, r in people if r != skip}, key=lambda r: (r is not None, r or 0))
+    by_id = Person.objects.in_bulk([a for a in assessors if a is not None])
+    for aid in assessors:
+        sheet = services.get_or_create_sheet(period, by_id.get(aid) if aid is not None else None)
+        entries: list[tuple[int, str, float | None, str]] = [
+            (
+                pid,
+                key,
+                round(_share(no) * (100 if leaf.node.source == "task" else leaf.node.points or 100), 1),
+                "",
+            )
+            for pid, no, rid in people
+            if rid == aid
+            for key, leaf in leaves.items()
+        ]
+        services.save_sheet(actor=None, sheet=sheet, entries=entries)
+
+
+def _claim(period: Period) -> None:
+    staff = Person.objects.filter(user__username="staff").first()
+    if staff is None:
+        return
+    services.file_claim(
+        actor=staff.user,
+        period=period,
+        person=staff,
+        category="改革创新",
+        points=Decimal(3),
+        reason="推行“一窗受理”改革，群众办事平均时长缩短一半。",
+    )

@@ -1,0 +1,186 @@
+"""Bad input gets a clear message and changes nothing (DESIGN §5): a score outside an indicator's range,
+a claim outside its category's range or over its cap, an appeal after its deadline or on someone
+else's result, a transition out of order, a grade change that breaks a quota. Each is tried through
+the service and through the page, and the rows and audit events are counted before and after."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from kaohe.appraisal import services
+from kaohe.appraisal.models import (
+    Appeal,
+    Claim,
+    Evidence,
+    GradeChange,
+    Period,
+    PersonResult,
+    ResultSet,
+    Score,
+    Sheet,
+)
+from kaohe.appraisal.rules import RuleError
+from kaohe.audit.models import Event
+from kaohe.outcome.models import FollowUp
+from tests.integration.appraisal import helpers
+
+pytestmark = pytest.mark.django_db
+VALUES = {"a1": (60, 40), "a2": (30, 20), "b1": (50, 30)}
+
+
+def _values(org):
+    return {getattr(org, k): v for k, v in VALUES.items()}
+
+
+def snapshot() -> dict:
+    """Everything a refused request could have touched."""
+    models = (Score, Sheet, Claim, Evidence, Appeal, GradeChange, ResultSet, PersonResult, FollowUp, Event)
+    return {
+        **{m.__name__: m.objects.count() for m in models},
+        "states": sorted(Period.objects.values_list("pk", "state")),
+        "grades": sorted(PersonResult.objects.values_list("pk", "grade")),
+        "scores": sorted(Score.objects.values_list("pk", "value")),
+        "sheets": sorted(Sheet.objects.values_list("pk", "status")),
+    }
+
+
+def _messages(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+def test_a_score_outside_the_indicators_range(org, login):
+    p = helpers.period(org.root)
+    sheet = services.get_or_create_sheet(p, org.a1)
+    services.save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", 50, "")])
+    before = snapshot()
+    # one good cell and one bad one: the whole save is refused
+    with pytest.raises(RuleError, match=r"实绩/业务: expected a score between 0 and 40, found 41"):
+        services.save_sheet(
+            actor=None,
+            sheet=sheet,
+            entries=[(org.a2.pk, "实绩/党建", 55, ""), (org.a2.pk, "实绩/业务", 41, "")],
+        )
+    with pytest.raises(RuleError, match="between 0 and 60, found -1"):
+        services.save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", -1, "")])
+    assert snapshot() == before
+
+    client = helpers.in_english(login("reviewer"))
+    response = client.post(
+        f"/appraisal/sheets/{sheet.pk}/", {f"s-{org.a2.pk}-0": "55", f"s-{org.a2.pk}-1": "41"}, follow=True
+    )
+    assert "expected a score between 0 and 40, found 41" in _messages(response)
+    assert snapshot() == before
+    response = client.post(f"/appraisal/sheets/{sheet.pk}/", {f"s-{org.a2.pk}-0": "abc"}, follow=True)
+    assert "abc is not a number" in _messages(response)
+    assert snapshot() == before
+
+
+def test_a_claim_outside_its_categorys_range_or_over_its_cap(org, login):
+    p = helpers.period(org.root)
+    services.file_claim(actor=None, period=p, person=org.a2, category="创新", points=Decimal(5), reason="x")
+    before = snapshot()
+    with pytest.raises(RuleError, match=r"创新: expected points between 1 and 5, found 6"):
+        services.file_claim(
+            actor=None, period=p, person=org.a2, category="创新", points=Decimal(6), reason="x"
+        )
+    with pytest.raises(RuleError, match="加分上限 allows at most 6 points; 5 are claimed already"):
+        services.file_claim(
+            actor=None, period=p, person=org.a2, category="创新", points=Decimal(2), reason="x"
+        )
+    assert snapshot() == before
+
+    client = helpers.in_english(login("staff"))
+    form = {"period": p.pk, "category": "创新", "reason": "r"}
+    response = client.post("/appraisal/claims/", form | {"points": "0.5"}, follow=True)
+    assert "expected points between 1 and 5, found 0.5" in _messages(response)
+    response = client.post("/appraisal/claims/", form | {"points": "2"}, follow=True)
+    assert "allows at most 6 points" in _messages(response)
+    response = client.post("/appraisal/claims/", form | {"points": "many"}, follow=True)
+    assert "Points must be a number" in _messages(response)
+    assert snapshot() == before
+
+
+def test_an_appeal_after_its_deadline_or_on_someone_elses_result(org, login):
+    p, rs = helpers.published(org.root, _values(org), today=date(2025, 7, 1))
+    mine = rs.rows.get(person=org.a2)
+    theirs = rs.rows.get(person=org.b1)
+    before = snapshot()
+    with pytest.raises(RuleError, match="The appeal window closed on 2025-07-15"):
+        services.file_appeal(actor=org.users["staff"], row=mine, reason="x", today=date(2025, 7, 16))
+    with pytest.raises(RuleError, match="You can appeal only your own result"):
+        services.file_appeal(actor=org.users["staff"], row=theirs, reason="x", today=date(2025, 7, 2))
+    assert snapshot() == before
+
+    client = helpers.in_english(login("staff"))
+    # someone else's result is not found at all; after the deadline the page says when it closed
+    assert client.post(f"/appraisal/results/{theirs.pk}/appeal/", {"reason": "x"}).status_code == 404
+    Period.objects.filter(pk=p.pk).update(appeal_deadline=date(2025, 7, 2))
+    response = client.post(f"/appraisal/results/{mine.pk}/appeal/", {"reason": "x"}, follow=True)
+    assert "The appeal window closed on 2025-07-02" in _messages(response)
+    Period.objects.filter(pk=p.pk).update(appeal_deadline=date(2025, 7, 15))
+    assert snapshot() == before
+
+
+def test_a_transition_out_of_order(org, login):
+    p = helpers.period(org.root)
+    before = snapshot()
+    for move in (services.send_to_committee, services.undo):
+        with pytest.raises(RuleError, match="cannot"):
+            move(actor=None, period=p)
+    with pytest.raises(RuleError, match="Results are computed in the scoring or computed state"):
+        services.compute_period(actor=None, period=p)
+    with pytest.raises(RuleError, match="A period in state “Open” cannot move to “Publicity”"):
+        services.publish(actor=None, period=p, today=date(2025, 7, 1))
+    assert snapshot() == before
+
+    client = helpers.in_english(login("office"))
+    for action, text in (
+        ("publish", "cannot move to “Publicity”"),
+        ("finalize", "cannot move to “Final”"),
+        ("committee", "cannot move to “Committee”"),
+        ("undo", "cannot be undone"),
+        ("correct", "Before publication, compute again instead"),
+        ("nonsense", "Unknown action"),
+    ):
+        response = client.post(f"/appraisal/periods/{p.pk}/action/", {"action": action}, follow=True)
+        assert text in _messages(response), action
+    assert snapshot() == before
+
+
+def test_publishing_without_a_decision_and_finalizing_inside_the_window(org):
+    p, rs = helpers.computed(org.root, _values(org))
+    services.send_to_committee(actor=None, period=p)
+    before = snapshot()
+    with pytest.raises(RuleError, match="Record the committee's decision before publishing"):
+        services.publish(actor=None, period=p, today=date(2025, 7, 1))
+    assert snapshot() == before
+    services.record_decision(actor=None, period=p, members="甲", day=date(2025, 7, 1), decision="同意")
+    services.publish(actor=None, period=p, today=date(2025, 7, 1))
+    before = snapshot()
+    with pytest.raises(RuleError, match="The publicity window runs until 2025-07-08"):
+        services.finalize(actor=None, period=p, today=date(2025, 7, 8))
+    assert snapshot() == before
+
+
+def test_a_grade_change_that_breaks_a_quota(org, login):
+    p, rs = helpers.computed(org.root, _values(org))
+    services.send_to_committee(actor=None, period=p)
+    row = rs.rows.get(person=org.b1)
+    before = snapshot()
+    with pytest.raises(RuleError, match="“优秀” allows at most 1 people in 全体"):
+        services.change_grade(actor=None, row=row, grade="优秀", reason="表现突出")
+    with pytest.raises(RuleError, match="Give the reason"):
+        services.change_grade(actor=None, row=row, grade="一般", reason=" ")
+    with pytest.raises(RuleError, match="卓越 is not a grade of the scheme"):
+        services.change_grade(actor=None, row=row, grade="卓越", reason="x")
+    assert snapshot() == before
+
+    client = helpers.in_english(login("office"))
+    response = client.post(
+        f"/appraisal/periods/{p.pk}/committee/",
+        {"what": "grade", "row": row.pk, "grade": "优秀", "reason": "表现突出"},
+        follow=True,
+    )
+    assert "“优秀” allows at most 1 people in 全体" in _messages(response)
+    assert snapshot() == before

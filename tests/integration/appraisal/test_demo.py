@@ -1,0 +1,84 @@
+"""The demo's appraisal cycle: this quarter's period under the Xiacun preset, in scoring, with the
+sheets of every assessor but the demo reviewer filled and a claim waiting; deterministic, idempotent,
+and visible to the office, the reviewer and the staff member."""
+
+from datetime import date
+
+import pytest
+
+from kaohe.appraisal.demo import DEMO_PRESET, load_demo_cycle
+from kaohe.appraisal.inputs import people_of, scored_leaves
+from kaohe.appraisal.models import Claim, Period, Scheme, Score, Sheet
+from kaohe.audit.models import Event
+from kaohe.org.demo import DEMO_ROOT_CODE, load_demo
+
+TODAY = date(2025, 5, 20)
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_demo(today=TODAY)
+    return load_demo_cycle(today=TODAY)
+
+
+def test_the_demo_opens_this_quarter_under_the_xiacun_preset(demo):
+    assert (demo.code, demo.state, demo.unit.code) == ("2025Q2", "scoring", DEMO_ROOT_CODE)
+    assert demo.scheme.preset == DEMO_PRESET and demo.scheme.name.startswith("夏村镇")
+    assert demo.unit_kinds == {"window": "机关", "institution": "机关"}
+    assert demo.scheme.attachments.get().unit == demo.unit
+
+
+def test_every_sheet_but_the_demo_reviewers_is_filled_within_the_points(demo):
+    leaves = scored_leaves(demo.scheme.parsed())
+    people = people_of(demo)
+    reviewees = people.filter(reviewer__user__username="reviewer")
+    assert reviewees.exists()
+    scored = Score.objects.filter(period=demo)
+    assert not scored.filter(person__in=reviewees).exists()
+    assert scored.count() == (people.count() - reviewees.count()) * len(leaves)
+    for key, value in scored.values_list("indicator", "value")[:200]:
+        node = leaves[key].node
+        assert 0 <= value <= (1 if node.source == "task" else node.points)
+    assert not Sheet.objects.filter(period=demo, status="submitted").exists()
+    claim = Claim.objects.get(period=demo)
+    assert (claim.person.user.username, claim.status) == ("staff", "submitted")
+
+
+def test_the_demo_cycle_is_deterministic_and_idempotent(demo):
+    scores = sorted(Score.objects.values_list("person__staff_no", "indicator", "value"))
+    events = Event.objects.count()
+    assert load_demo_cycle(today=TODAY) == demo
+    assert load_demo_cycle(today=date(2025, 6, 30)) == demo  # the same quarter
+    assert Event.objects.count() == events and Period.objects.count() == 1 and Scheme.objects.count() == 1
+    Period.objects.all().delete()
+    again = load_demo_cycle(today=TODAY)
+    assert sorted(Score.objects.values_list("person__staff_no", "indicator", "value")) == scores
+    assert again.scheme == demo.scheme  # the imported scheme is reused, not imported twice
+
+
+def test_without_the_demo_township_nothing_happens(db):
+    assert load_demo_cycle(today=TODAY) is None
+    assert not Period.objects.exists()
+
+
+def test_the_office_reviewer_and_staff_see_the_cycle(demo, client):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    client.force_login(users.get(username="office"))
+    page = client.get(f"/appraisal/periods/{demo.pk}/")
+    assert page.status_code == 200
+    progress = page.context["progress"]
+    assert any(p["filled"] == p["expected"] > 0 for p in progress)
+    assert any(p["filled"] == 0 for p in progress)  # the demo reviewer's sheet waits
+    client.force_login(users.get(username="reviewer"))
+    sheets = client.get("/appraisal/sheets/")
+    (sheet,) = sheets.context["mine"]
+    assert sheet.period == demo
+    assert client.get(f"/appraisal/sheets/{sheet.pk}/").status_code == 200
+    assert [c.person.user.username for c in client.get("/appraisal/claims/").context["section"]] == ["staff"]
+    client.force_login(users.get(username="staff"))
+    claims = client.get("/appraisal/claims/")
+    assert [p.pk for p, _cats in claims.context["open_periods"]] == [demo.pk]
+    assert claims.context["mine"].count() == 1
