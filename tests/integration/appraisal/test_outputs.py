@@ -144,7 +144,9 @@ def test_annual_rollup_is_the_mean_of_the_four_quarters(org, login):
     people = {"a1": org.a1, "a2": org.a2, "b1": org.b1}
     for start, values in QUARTERS:
         _publish_quarter(org.root, sch, start, {people[k]: v for k, v in values.items()}, start)
-    response = login("office").get(f"/outcome/rollup/?unit={org.root.pk}&year=2025")
+    client = login("office")
+    client.cookies["django_language"] = "en"  # the wording below is matched in English
+    response = client.get(f"/outcome/rollup/?unit={org.root.pk}&year=2025")
     assert response.status_code == 200
     assert response.context["codes"] == ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]
     rows = {r["name"]: r for r in response.context["rows"]}
