@@ -107,8 +107,12 @@ MATRIX = {
     "appraisal:sheet": Row(frozenset({"reviewer", "office"}), takes="sheet"),
     "appraisal:remind": Row(frozenset({"office"}), takes="sheet", method="post", ok=302),
     "appraisal:claims": Row(frozenset({"staff", "reviewer", "office", "inspector", "outsider"})),
-    "appraisal:claim": Row(frozenset({"staff", "reviewer", "office", "inspector", "outsider"}), takes="claim"),
-    "appraisal:evidence": Row(frozenset({"staff", "reviewer", "office", "inspector", "outsider"}), takes="evidence"),
+    "appraisal:claim": Row(
+        frozenset({"staff", "reviewer", "office", "inspector", "outsider"}), takes="claim"
+    ),
+    "appraisal:evidence": Row(
+        frozenset({"staff", "reviewer", "office", "inspector", "outsider"}), takes="evidence"
+    ),
     "appraisal:result": Row(EVERYONE, takes="row"),
     "appraisal:appeal_new": Row(WRITERS, takes="row"),
     "appraisal:mine": Row(EVERYONE),
@@ -228,7 +232,13 @@ def test_every_api_operation_has_a_row_in_the_matrix():
     from kaohe.web.api import api
 
     for path, operations in api.get_openapi_schema()["paths"].items():
-        concrete = path.replace("{unit_id}", "1").replace("{person_id}", "1").replace("{campaign_id}", "1").replace("{log_id}", "1").replace("{period_id}", "1")
+        concrete = (
+            path.replace("{unit_id}", "1")
+            .replace("{person_id}", "1")
+            .replace("{campaign_id}", "1")
+            .replace("{log_id}", "1")
+            .replace("{period_id}", "1")
+        )
         assert "{" not in concrete, f"add a sample value for the parameter in {path}"
         match = resolve(concrete)
         assert match.view_name in MATRIX, f"{sorted(operations)} {path} ({match.view_name}) has no matrix row"
