@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.utils import translation
 
 from kaohe.ballot import services
 from kaohe.ballot.models import Ballot, BallotLine, Participation
@@ -32,14 +33,16 @@ def _race(vote) -> list[str]:
     lock = threading.Lock()
 
     def run():
-        try:
-            barrier.wait()
-            vote()
-            result = "ok"
-        except ValidationError as exc:
-            result = " ".join(exc.messages)
-        finally:
-            connections.close_all()
+        # The language is per thread, and lazy messages are rendered when read: both in English here.
+        with translation.override("en"):
+            try:
+                barrier.wait()
+                vote()
+                result = "ok"
+            except ValidationError as exc:
+                result = " ".join(exc.messages)
+            finally:
+                connections.close_all()
         with lock:
             outcomes.append(result)
 
