@@ -8,9 +8,12 @@
 with thresholds and renormalisation) beside a raw GROUP BY over the same rows.
 
 ``vote`` opens a campaign of 10 people with a code group, generates the codes, starts gunicorn with
-2 workers on 127.0.0.1, and from a second process submits code ballots (GET the page once per client
-for the CSRF cookie, then one POST per ballot) with a bounded number of client threads, codes and
-seconds. Loopback only.
+2 worker processes on 127.0.0.1 (production settings: DEBUG off), GETs the code page once for a CSRF
+cookie and token, then loads the real endpoint with wrk (a separate, light process; Debian package
+``wrk``): one POST of a code ballot per request, each code once, bounded in seconds. A response counts
+as a ballot when it is the thank-you page. Loopback only.
+
+    .venv/bin/python benchmarks/ballot.py vote --seconds 15 --connections 8 --codes 8000
 """
 
 from __future__ import annotations
@@ -18,9 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import subprocess
 import sys
-import threading
 import time
 import uuid
 from io import StringIO
@@ -32,6 +33,8 @@ sys.path.insert(0, str(ROOT))
 DB = os.environ.get("KAOHE_BENCH_DB", "postgres://root@127.0.0.1:5432/kaohe_bench_ballot")
 os.environ["DATABASE_URL"] = DB
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
+# The codes are hashed with the secret key: this process and the server it starts use the same one.
+os.environ.setdefault("KAOHE_SECRET_KEY", "benchmark-only-secret-key-never-used-in-production-0123456789")
 
 N_PEOPLE = 10_000
 N_RATERS = 200_000
@@ -168,117 +171,101 @@ def tally() -> None:
         print(f"{label:40s} best {min(times):.2f} s  median {sorted(times)[1]:.2f} s  ({n:,} rows)")
 
 
-def vote(seconds: float, clients: int, n_codes: int, port: int) -> None:
+WRK_VOTE = r"""
+-- one POST /ballot/code/ per code (the codes are dealt out to the wrk threads), with the CSRF cookie
+-- and token of one GET made before the run
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("tid", counter)
+end
+function init(args)
+  local nthreads = tonumber(args[2])
+  codes = {}
+  local i = 0
+  for line in io.lines(args[1]) do
+    if i % nthreads == tid - 1 then codes[#codes + 1] = line end
+    i = i + 1
+  end
+  local f = io.open(args[3])
+  cookie = f:read("*l")
+  form = f:read("*l")
+  f:close()
+  idx = 0
+  statuses = {}
+end
+function request()
+  idx = idx + 1
+  local code = codes[idx] or codes[1]  -- past the last code: a reused code, refused (400)
+  return wrk.format("POST", "/ballot/code/",
+    {["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookie},
+    "code=" .. code .. "&cast=1&" .. form)
+end
+function response(status, headers, body)
+  local key = tostring(status)
+  if status == 200 and not string.find(body, "ballot-thanks", 1, true) then key = "200-not-counted" end
+  statuses[key] = (statuses[key] or 0) + 1
+end
+"""
+
+
+def vote(seconds: float, connections: int, n_codes: int, port: int, worker_class: str, threads: int) -> None:
+    import http.client
+    import json
+    import tempfile
+
+    from benchmarks.worklog import loadavg, run_wrk, serve, server_env
     from kaohe.ballot import services
     from kaohe.ballot.services import GroupSpec
 
     root, people = _org("V", 10)
     campaign = _campaign(root, people, [GroupSpec("群众代表", 100, voting="code")], "open")
     group = campaign.groups.get()
-    codes = services.generate_codes(actor=None, campaign=campaign, group=group, count=min(n_codes, 2000))
+    codes: list[str] = []
     while len(codes) < n_codes:
         codes += services.generate_codes(
             actor=None, campaign=campaign, group=group, count=min(2000, n_codes - len(codes))
         )
     ids = list(campaign.options.values_list("pk", flat=True))
     answers = {f"r-{p.pk}": str(ids[i % 4]) for i, p in enumerate(people)}
-    env = dict(os.environ, DATABASE_URL=DB, KAOHE_DEBUG="0", KAOHE_ALLOWED_HOSTS="127.0.0.1")
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "kaohe.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        time.sleep(3)
-        client = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "client",
-                "--port",
-                str(port),
-                "--seconds",
-                str(seconds),
-                "--clients",
-                str(clients),
-            ],
-            input="\n".join(codes) + "\n" + urlencode(answers),
-            capture_output=True,
-            text=True,
-            timeout=seconds + 60,
-        )
-        print(client.stdout.strip(), client.stderr.strip()[-2000:])
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    env = server_env(DATABASE_URL=DB)
+    before = loadavg()
+    server = serve("kaohe.wsgi", port, worker_class, threads, env)
+    with tempfile.TemporaryDirectory() as tmp:
+        codes_file, form_file = Path(tmp, "codes.txt"), Path(tmp, "form.txt")
+        codes_file.write_text("\n".join(codes) + "\n")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/ballot/code/")
+            page = conn.getresponse()
+            body = page.read().decode()
+            cookie = page.getheader("Set-Cookie").split(";")[0]
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+            form_file.write_text(f"{cookie}\n{urlencode({'csrfmiddlewaretoken': token, **answers})}\n")
+            result = run_wrk(WRK_VOTE, port, seconds, connections, 1, str(codes_file), "1", str(form_file))
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
     from kaohe.ballot.models import Ballot, Participation
 
+    counted = result["statuses"].get("200", 0)
     print(
-        f"stored: {Ballot.objects.filter(campaign=campaign).count()} ballots, {Participation.objects.filter(campaign=campaign).count()} participations"
-    )
-
-
-def client(port: int, seconds: float, clients: int) -> None:
-    """The load generator (a separate process): threads over keep-alive HTTP connections."""
-    import http.client
-
-    data = sys.stdin.read().strip().split("\n")
-    answers, codes = data[-1], data[:-1]
-    lock = threading.Lock()
-    done = {"ok": 0, "refused": 0, "error": 0}
-    deadline = time.perf_counter() + seconds
-    started = time.perf_counter()
-
-    def run():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request("GET", "/ballot/code/")
-        page = conn.getresponse()
-        body = page.read().decode()
-        cookie = page.getheader("Set-Cookie").split(";")[0]
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-        while time.perf_counter() < deadline:
-            with lock:
-                if not codes:
-                    return
-                code = codes.pop()
-            form = f"csrfmiddlewaretoken={token}&code={code}&cast=1&{answers}"
-            conn.request(
-                "POST",
-                "/ballot/code/",
-                form,
-                {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Cookie": cookie,
-                    "Referer": f"http://127.0.0.1:{port}/ballot/code/",
+        json.dumps(
+            {
+                "server": f"gunicorn --workers 2 --worker-class {worker_class}"
+                + (f" --threads {threads}" if worker_class == "gthread" else ""),
+                "wrk": f"-t 1 -c {connections} -d {seconds:g}s",
+                "loadavg_before": before,
+                "loadavg_after": loadavg(),
+                "ballots_per_s": counted / result["seconds"],
+                "wrk_result": result,
+                "stored": {
+                    "ballots": Ballot.objects.filter(campaign=campaign).count(),
+                    "participations": Participation.objects.filter(campaign=campaign).count(),
                 },
-            )
-            response = response_body = conn.getresponse()
-            response_body = response.read()
-            key = (
-                "ok"
-                if response.status == 200 and b"ballot-thanks" in response_body
-                else ("refused" if response.status == 400 else "error")
-            )
-            with lock:
-                done[key] += 1
-
-    threads = [threading.Thread(target=run) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    print(
-        f"{done['ok']} ballots counted in {elapsed:.1f} s = {done['ok'] / elapsed:.0f} ballots/s with {clients} client threads (refused {done['refused']}, errors {done['error']})"
+            },
+            indent=2,
+        )
     )
 
 
@@ -287,21 +274,18 @@ def main() -> None:
     sub = parser.add_subparsers(dest="mode", required=True)
     sub.add_parser("tally")
     v = sub.add_parser("vote")
-    c = sub.add_parser("client")
-    for p in (v, c):
-        p.add_argument("--seconds", type=float, default=20)
-        p.add_argument("--clients", type=int, default=8)
-        p.add_argument("--port", type=int, default=8765)
+    v.add_argument("--seconds", type=float, default=15)
+    v.add_argument("--connections", type=int, default=8)
+    v.add_argument("--port", type=int, default=8791)
     v.add_argument("--codes", type=int, default=8000)
+    v.add_argument("--worker-class", default="sync", choices=["gthread", "sync"])
+    v.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
     args = parser.parse_args()
-    if args.mode == "client":
-        client(args.port, args.seconds, args.clients)
-        return
     _setup()
     if args.mode == "tally":
         tally()
     else:
-        vote(args.seconds, args.clients, args.codes, args.port)
+        vote(args.seconds, args.connections, args.codes, args.port, args.worker_class, args.threads)
 
 
 if __name__ == "__main__":

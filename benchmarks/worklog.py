@@ -5,8 +5,10 @@ rates page of a 10,000-person unit.
     #    --people 100000 --days 250 (≈ 25 M logs); --days 22 is one month.
     DATABASE_URL=postgres://root@127.0.0.1:5432/kaohe_bench_worklog \
         .venv/bin/python benchmarks/worklog.py generate --people 100000 --days 22 --writers 20000
-    # 2. the two endpoints, served by gunicorn with 2 workers, loaded from this process
-    DATABASE_URL=… .venv/bin/python benchmarks/worklog.py load --seconds 20 --concurrency 16
+    # 2. the two endpoints, served by gunicorn with 2 workers, loaded by wrk (apt-get install wrk);
+    #    reset first undoes the logs a previous load wrote today
+    DATABASE_URL=… .venv/bin/python benchmarks/worklog.py reset
+    DATABASE_URL=… .venv/bin/python benchmarks/worklog.py load --seconds 15 --connections 16
     # 3. the rates page of the 10,000-person unit
     DATABASE_URL=… .venv/bin/python benchmarks/worklog.py rates
 
@@ -21,7 +23,6 @@ import random
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
 BENCH_CODE = "BENCH"
 RATES_UNIT = "BENCH-U0"  # the 10,000-person unit
 TOKEN_PREFIX = "kh_bench"
+BENCH_SECRET_KEY = "benchmark-only-secret-key-never-used-in-production-0123456789"
 
 
 def _django(urlconf: bool = False):
@@ -384,27 +386,116 @@ def _bulk(table: str, columns: list[str], rows: list[tuple], pg: bool, extra: di
 
 
 # --- load -----------------------------------------------------------------------------------------------
+#
+# The load generator is wrk (Debian: apt-get install wrk), a separate process far lighter than a Python
+# client, with a Lua script for the POST bodies and tokens. Every run is bounded in time and targets
+# 127.0.0.1 only. The server is gunicorn with 2 worker processes, DEBUG off (KAOHE_ENV=production) and
+# persistent database connections, as in production.
+
+WRK_SUBMIT = r"""
+-- one POST /api/worklog/logs per writer: writers are dealt out to the wrk threads
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("tid", counter)
+end
+function init(args)
+  local nthreads = tonumber(args[2])
+  pids = {}
+  local i = 0
+  for line in io.lines(args[1]) do
+    if i % nthreads == tid - 1 then pids[#pids + 1] = line end
+    i = i + 1
+  end
+  idx = 0
+  statuses = {}
+  body = '{"content": "走访群众3户，整理台账。", "tags": ["village_visit"]}'
+end
+function request()
+  idx = idx + 1
+  local pid = pids[idx] or pids[1]  -- past the last writer: a second log of the day, refused (422)
+  return wrk.format("POST", "/api/worklog/logs",
+    {["Authorization"] = "Bearer kh_bench" .. pid, ["Content-Type"] = "application/json"}, body)
+end
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+"""
+
+WRK_BARE = r"""
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("tid", counter)
+end
+function init(args)
+  idx = 0
+  statuses = {}
+end
+function request()
+  idx = idx + 1
+  return wrk.format("POST", "/bench/bare/", {["Content-Type"] = "application/json"},
+    '{"person": ' .. (tid * 1000000 + idx) .. ', "content": "走访群众3户"}')
+end
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+"""
+
+# Appended to both scripts: a JSON line with the latency percentiles and the status counts.
+WRK_DONE = r"""
+local threads = {}
+local _setup = setup
+function setup(thread)
+  _setup(thread)
+  threads[#threads + 1] = thread
+end
+function done(summary, latency, requests)
+  local counts = {}
+  for _, t in ipairs(threads) do
+    for status, n in pairs(t:get("statuses")) do
+      counts[tostring(status)] = (counts[tostring(status)] or 0) + n
+    end
+  end
+  local parts = {}
+  for status, n in pairs(counts) do parts[#parts + 1] = string.format('"%s": %d', status, n) end
+  io.write(string.format(
+    'WRK {"requests": %d, "seconds": %.3f, "rps": %.1f, "p50_ms": %.2f, "p90_ms": %.2f, ' ..
+    '"p99_ms": %.2f, "max_ms": %.2f, "socket_errors": %d, "statuses": {%s}}\n',
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    table.concat(parts, ", ")))
+end
+"""
 
 
-def _serve(port: int) -> subprocess.Popen:
-    env = dict(os.environ, KAOHE_BENCH_APP="1", PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "benchmarks.worklog:application",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
+def server_env(**extra: str) -> dict[str, str]:
+    """The environment of the benchmark's gunicorn: production settings (DEBUG off, warnings only),
+    plain HTTP on 127.0.0.1."""
+    return dict(
+        os.environ,
+        KAOHE_ENV="production",
+        KAOHE_SECRET_KEY=os.environ.get("KAOHE_SECRET_KEY", BENCH_SECRET_KEY),
+        KAOHE_SSL_REDIRECT="0",
+        KAOHE_ALLOWED_HOSTS="127.0.0.1",
+        KAOHE_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+        **extra,
     )
+
+
+def serve(app: str, port: int, worker_class: str, threads: int, env: dict[str, str]) -> subprocess.Popen:
+    """gunicorn with 2 worker processes on 127.0.0.1:``port``; returns once it answers."""
     import http.client
 
-    for _ in range(100):
+    cmd = [str(ROOT / ".venv/bin/gunicorn"), app, "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+    cmd += ["--worker-class", worker_class, "--log-level", "warning", "--keep-alive", "30"]
+    if worker_class == "gthread":
+        cmd += ["--threads", str(threads)]
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    for _ in range(150):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             conn.request("GET", "/login/")
@@ -416,87 +507,141 @@ def _serve(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def _hammer(port: int, seconds: float, concurrency: int, make_request) -> dict:
-    import http.client
-
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    stop = time.perf_counter() + seconds
-    counter = iter(range(10**9))
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        mine, bad = [], 0
-        while time.perf_counter() < stop:
-            method, url, body, headers = make_request(next(counter))
-            if method is None:
-                break
-            t = time.perf_counter()
-            try:
-                conn.request(method, url, body=body, headers=headers)
-                r = conn.getresponse()
-                r.read()
-                ok = r.status in (200, 201)
-            except OSError:
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                ok = False
-            mine.append(time.perf_counter() - t)
-            bad += not ok
-        with lock:
-            latencies.extend(mine)
-            errors[0] += bad
-
-    t0 = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    elapsed = time.perf_counter() - t0
-    latencies.sort()
-    n = len(latencies)
-    return {
-        "requests": n,
-        "errors": errors[0],
-        "rps": n / elapsed,
-        "p50_ms": 1000 * latencies[n // 2] if n else None,
-        "p99_ms": 1000 * latencies[min(n - 1, int(n * 0.99))] if n else None,
-    }
+def _cpu_seconds(port: int, database: str) -> tuple[float, float]:
+    """User + system CPU seconds used so far by the gunicorn processes serving ``port`` and by the
+    PostgreSQL processes of ``database`` plus its background ones (WAL writer, checkpointer …), from
+    /proc. Reported per request: unlike the rate, that hardly depends on what else runs meanwhile."""
+    app = db = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            comm = Path(f"/proc/{pid}/comm").read_text().strip()
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / tick
+        if comm == "gunicorn" and f"127.0.0.1:{port}" in cmd:
+            app += used
+        elif comm == "postgres" and (f" {database} " in cmd or "(" not in cmd and "[local]" not in cmd):
+            db += used
+    return app, db
 
 
-def load(seconds: float, concurrency: int, port: int) -> None:
-    writers = json.loads(
-        Path(os.environ.get("KAOHE_BENCH_WRITERS", "/tmp/kaohe-bench-writers.json")).read_text()
-    )
-    proc = _serve(port)
+def run_wrk(script: str, port: int, seconds: float, connections: int, threads: int, *args: str) -> dict:
+    """Run wrk with ``script`` (plus the summary) against 127.0.0.1; returns its summary, with the
+    CPU milliseconds per request of the gunicorn workers and of PostgreSQL during the run."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script + WRK_DONE)
+    database = os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1]
+    app0, db0 = _cpu_seconds(port, database)
     try:
-        body = json.dumps({"content": "走访群众3户，整理台账。", "tags": ["village_visit"]}).encode()
+        out = subprocess.run(
+            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "10s"]
+            + ["-s", f.name, f"http://127.0.0.1:{port}", "--", *args],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(f.name)
+    app, db = (now - before for now, before in zip(_cpu_seconds(port, database), (app0, db0), strict=True))
+    line = next(x for x in out.splitlines() if x.startswith("WRK "))
+    result = json.loads(line[4:])
+    n = max(result["requests"], 1)
+    result["cpu_ms_per_request"] = {"gunicorn": round(1000 * app / n, 2), "postgres": round(1000 * db / n, 2)}
+    return result
 
-        def submit(i):
-            if i >= len(writers):
-                return None, None, None, None
-            pid = writers[i]
-            headers = {"Authorization": f"Bearer {TOKEN_PREFIX}{pid}", "Content-Type": "application/json"}
-            return "POST", "/api/worklog/logs", body, headers
 
-        def bare(i):
-            return (
-                "POST",
-                "/bench/bare/",
-                json.dumps({"person": i, "content": "走访群众3户"}).encode(),
-                {"Content-Type": "application/json"},
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def reset() -> None:
+    """Undo today's benchmark logs (the logs, their audit events, their counts in the rollups) and
+    empty the bare table, so that the writers can write again."""
+    _django()
+    from collections import Counter
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from kaohe.audit.models import Event
+    from kaohe.worklog.models import WorkLog
+    from kaohe.worklog.workdays import month_start, week_start
+
+    today = timezone.localdate()
+    logs = list(
+        WorkLog.objects.filter(day=today, person__staff_no__startswith="B").values_list(
+            "pk", "person_id", "person__unit_id", "reviewer_id", "late"
+        )
+    )
+    periods = ["week", week_start(today), "month", month_start(today)]
+    span = "((period = %s AND start = %s) OR (period = %s AND start = %s))"
+    with transaction.atomic(), connection.cursor() as c:
+        for late in (False, True):
+            people = [p for _pk, p, _u, _r, lt in logs if lt == late]
+            column = "late" if late else "on_time"
+            for i in range(0, len(people), 5000):
+                chunk = people[i : i + 5000]
+                c.execute(
+                    f"UPDATE worklog_stat SET filled = filled - 1, {column} = {column} - 1 "
+                    f"WHERE person_id IN ({', '.join(['%s'] * len(chunk))}) AND {span}",
+                    [*chunk, *periods],
+                )
+        for reviewer, n in Counter(r for *_x, r, _l in logs if r is not None).items():
+            c.execute(
+                f"UPDATE worklog_reviewerstat SET received = received - %s WHERE reviewer_id = %s AND {span}",
+                [n, reviewer, *periods],
             )
+        ids = [str(pk) for pk, *_x in logs]
+        for i in range(0, len(ids), 5000):
+            Event.objects.filter(
+                action="worklog.log.create", object_type="worklog.worklog", object_id__in=ids[i : i + 5000]
+            ).delete()
+        WorkLog.objects.filter(pk__in=[pk for pk, *_x in logs]).delete()
+        c.execute("DELETE FROM bench_bare")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("VACUUM ANALYZE worklog_worklog")
+    print(f"reset: {len(logs)} of today's logs undone")
 
-        real = _hammer(port, seconds, concurrency, submit)
-        plain = _hammer(port, seconds, concurrency, bare)
+
+def load(seconds: float, connections: int, port: int, worker_class: str, threads: int) -> None:
+    writers = Path(os.environ.get("KAOHE_BENCH_WRITERS", "/tmp/kaohe-bench-writers.json"))
+    pids = json.loads(writers.read_text())
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("\n".join(map(str, pids)) + "\n")
+    before = loadavg()
+    proc = serve(
+        "benchmarks.worklog:application", port, worker_class, threads, server_env(KAOHE_BENCH_APP="1")
+    )
+    try:
+        wrk_threads = 1
+        real = run_wrk(WRK_SUBMIT, port, seconds, connections, wrk_threads, f.name, str(wrk_threads))
+        plain = run_wrk(WRK_BARE, port, seconds, connections, wrk_threads)
     finally:
         proc.terminate()
         proc.wait(10)
+        os.unlink(f.name)
     print(
         json.dumps(
-            {"submit": real, "bare": plain, "ratio_rps": plain["rps"] / real["rps"] if real["rps"] else None},
+            {
+                "server": f"gunicorn --workers 2 --worker-class {worker_class}"
+                + (f" --threads {threads}" if worker_class == "gthread" else ""),
+                "wrk": f"-t {wrk_threads} -c {connections} -d {seconds:g}s",
+                "loadavg_before": before,
+                "loadavg_after": loadavg(),
+                "submit": real,
+                "bare": plain,
+                "ratio_rps": plain["rps"] / real["rps"] if real["rps"] else None,
+            },
             indent=2,
         )
     )
@@ -541,15 +686,20 @@ def main() -> None:
     g.add_argument("--days", type=int, default=22)
     g.add_argument("--writers", type=int, default=20_000)
     ld = sub.add_parser("load")
-    ld.add_argument("--seconds", type=float, default=20)
-    ld.add_argument("--concurrency", type=int, default=16)
+    ld.add_argument("--seconds", type=float, default=15)
+    ld.add_argument("--connections", type=int, default=16)
     ld.add_argument("--port", type=int, default=8765)
+    ld.add_argument("--worker-class", default="sync", choices=["gthread", "sync"])
+    ld.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
+    sub.add_parser("reset")
     sub.add_parser("rates")
     a = p.parse_args()
     if a.cmd == "generate":
         generate(a.people, a.days, a.writers)
     elif a.cmd == "load":
-        load(a.seconds, a.concurrency, a.port)
+        load(a.seconds, a.connections, a.port, a.worker_class, a.threads)
+    elif a.cmd == "reset":
+        reset()
     else:
         rates()
 

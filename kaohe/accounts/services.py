@@ -5,7 +5,7 @@ never reach the audit trail: passwords are not recorded at all, tokens only by n
 """
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -22,6 +22,7 @@ from .models import ApiToken, Role, RoleGrant, hash_token
 USER_FIELDS = ["id", "username", "is_active", "is_staff", "is_superuser"]
 TOKEN_FIELDS = ["id", "user", "name", "prefix", "created", "expires", "revoked"]
 TOKEN_PREFIX = "kh_"
+LAST_USED_RESOLUTION = timedelta(minutes=1)  # how often a token's last use is written
 
 
 def _check_password(password: str, user) -> None:
@@ -171,17 +172,22 @@ def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
 def user_for_token(raw: str):
     """The active account behind a raw token, or None if it is unknown, revoked or expired.
 
-    Notes the time of use; that is bookkeeping, not an audited change.
+    Notes the time of use, to the minute (``LAST_USED_RESOLUTION``): that is bookkeeping, not an
+    audited change, and writing it on every request would add a row update to every API call.
     """
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(digest=hash_token(raw)).first()
+    try:  # the digest is unique: get() needs no ordering
+        token = ApiToken.objects.select_related("user").get(digest=hash_token(raw))
+    except ApiToken.DoesNotExist:
+        return None
     now = timezone.now()
-    if token is None or token.revoked or (token.expires is not None and token.expires <= now):
+    if token.revoked or (token.expires is not None and token.expires <= now):
         return None
     if not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+    if token.last_used is None or now - token.last_used >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     return token.user
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -325,39 +325,74 @@ def generate_codes(*, actor, campaign: Campaign, group: RaterGroup, count: int) 
     return raw
 
 
-def find_code(raw: str, *, check_used: bool = True) -> Code:
-    """The unused code ``raw`` of an open campaign, or a ValidationError saying what is wrong.
-    (Voting skips the "used" check: the unique constraint on participation is the real guard.)"""
+def _digest(raw: str) -> str:
     try:
-        digest = codelib.hash_code(raw, code_key())
+        return codelib.hash_code(raw, code_key())
     except codelib.CodeError:
         raise ValidationError(_("This is not a valid code. Check it and try again.")) from None
-    code = Code.objects.select_related("campaign", "group").filter(digest=digest, void=False).first()
+
+
+def find_code(raw: str) -> Code:
+    """The unused code ``raw`` of an open campaign, or a ValidationError saying what is wrong."""
+    code = Code.objects.select_related("campaign", "group").filter(digest=_digest(raw), void=False).first()
     if code is None:
         raise ValidationError(_("This code is unknown. Check it and try again."))
     if not code.campaign.is_open:
         raise ValidationError(_("Voting in %(campaign)s is not open.") % {"campaign": code.campaign})
-    if check_used and Participation.objects.filter(code=code).exists():
+    if Participation.objects.filter(code=code).exists():
         raise ValidationError(_("This code has already been used."))
     return code
 
 
 # --- voting ----------------------------------------------------------------------------------------
+#
+# A vote is one transaction: the campaign row share-locked (so that closing, which updates it, waits
+# for the votes in flight and no vote lands after the rewrite of the ballots), the participation
+# inserted with ON CONFLICT DO NOTHING (its unique keys are the "exactly once" guard, also under
+# concurrent submissions: a second insert waits for the first to commit and then inserts nothing),
+# then the ballot and its lines, and the audit event. SQLite takes no row locks: it serialises writers.
+
+
+def _share_lock() -> str:
+    return " FOR SHARE OF c" if connection.vendor == "postgresql" else ""
 
 
 def _lock_open(campaign_id: int) -> None:
-    """Hold a share lock on the campaign row until commit, so closing (which updates it) waits for
-    the votes in flight and no vote lands after the rewrite. SQLite serialises writers anyway."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT status FROM {Campaign._meta.db_table} WHERE id = %s FOR SHARE", [campaign_id]
-            )
-            row = cursor.fetchone()
-    else:
-        row = Campaign.objects.filter(pk=campaign_id).values_list("status").first()
+    """Hold a share lock on the campaign row until commit, and check that voting is open."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.status FROM {Campaign._meta.db_table} c WHERE c.id = %s{_share_lock()}", [campaign_id]
+        )
+        row = cursor.fetchone()
     if row is None or row[0] != CampaignStatus.OPEN:
         raise ValidationError(_("Voting in this campaign is closed; the ballot was not counted."))
+
+
+@dataclass(frozen=True)
+class _CodeVote:
+    campaign: Campaign
+    code_id: int
+    group_id: int
+
+
+def _locked_code(raw_code: str) -> _CodeVote:
+    """The code ``raw_code`` and its open campaign, share-locked as :func:`_lock_open` does, in one
+    statement."""
+    digest = _digest(raw_code)
+    found = list(
+        Campaign.objects.raw(
+            f"SELECT c.*, k.id AS code_id, k.group_id AS code_group_id "
+            f"FROM {Code._meta.db_table} k JOIN {Campaign._meta.db_table} c ON c.id = k.campaign_id "
+            f"WHERE k.digest = %s AND NOT k.void{_share_lock()}",
+            [digest],
+        )
+    )
+    if not found:
+        raise ValidationError(_("This code is unknown. Check it and try again."))
+    campaign = found[0]
+    if not campaign.is_open:
+        raise ValidationError(_("Voting in %(campaign)s is not open.") % {"campaign": campaign})
+    return _CodeVote(campaign, campaign.code_id, campaign.code_group_id)  # type: ignore[attr-defined]
 
 
 def _answers(data: Mapping[str, Any]) -> dict[str, str]:
@@ -374,21 +409,26 @@ def vote_with_account(*, user, campaign: Campaign, answers: Mapping[str, Any]) -
     _lock_open(campaign.pk)
     q = questionnaire(campaign)
     people = [p.pk for p in allowed_people(campaign, group, person)]
-    _cast(campaign=campaign, group=group, q=q, people=people, answers=answers, user=user)
+    _cast(campaign=campaign, group_id=group.pk, q=q, people=people, answers=answers, user_id=user.pk)
     record(actor=user, action="ballot.vote", obj=campaign)
 
 
 @transaction.atomic
 def vote_with_code(*, raw_code: str, answers: Mapping[str, Any]) -> Campaign:
     """Count the ballot cast with one-time code ``raw_code`` once. Returns the campaign."""
-    code = find_code(raw_code, check_used=False)
-    campaign = code.campaign
-    _lock_open(campaign.pk)
-    q, people = _code_ballot(campaign, code.group)
-    _cast(campaign=campaign, group=code.group, q=q, people=people, answers=answers, code=code)
+    vote = _locked_code(raw_code)
+    q, people = _code_ballot(vote.campaign, vote.group_id)
+    _cast(
+        campaign=vote.campaign,
+        group_id=vote.group_id,
+        q=q,
+        people=people,
+        answers=answers,
+        code_id=vote.code_id,
+    )
     # Who voted is a code nobody can name; the trail says only that a code was used.
-    record(actor=None, action="ballot.vote", obj=campaign, after={"with": "code"})
-    return campaign
+    record(actor=None, action="ballot.vote", obj=vote.campaign, after={"with": "code"})
+    return vote.campaign
 
 
 # The questionnaire and the people a code group rates cannot change once a campaign is open (no
@@ -397,18 +437,21 @@ def vote_with_code(*, raw_code: str, answers: Mapping[str, Any]) -> Campaign:
 _CODE_BALLOTS: dict[tuple, tuple[Questionnaire, list[int]]] = {}
 
 
-def _code_ballot(campaign: Campaign, group: RaterGroup) -> tuple[Questionnaire, list[int]]:
-    key = (campaign.pk, campaign.opened_at, group.pk)
+def _code_ballot(campaign: Campaign, group_id: int) -> tuple[Questionnaire, list[int]]:
+    key = (campaign.pk, campaign.opened_at, group_id)
     cached = _CODE_BALLOTS.get(key)
     if cached is None:
         if len(_CODE_BALLOTS) > 200:
             _CODE_BALLOTS.clear()
+        group = RaterGroup.objects.get(pk=group_id, campaign=campaign)
         cached = (questionnaire(campaign), [p.pk for p in allowed_people(campaign, group, None)])
         _CODE_BALLOTS[key] = cached
     return cached
 
 
-def _cast(*, campaign, group, q: Questionnaire, people: list[int], answers, user=None, code=None) -> None:
+def _cast(
+    *, campaign, group_id: int, q: Questionnaire, people: list[int], answers, user_id=None, code_id=None
+) -> None:
     try:
         marks = rules.parse_answers(
             _answers(answers),
@@ -420,29 +463,53 @@ def _cast(*, campaign, group, q: Questionnaire, people: list[int], answers, user
         )
     except rules.BallotRefused as exc:
         raise ValidationError(str(exc)) from None
-    try:
-        with transaction.atomic():
-            Participation.objects.create(campaign=campaign, group=group, user=user, code=code)
-    except IntegrityError:
-        if code is not None:
-            raise ValidationError(_("This code has already been used.")) from None
-        raise ValidationError(_("You have already voted in this campaign.")) from None
-    _store(campaign.pk, group.pk, marks)
+    if not _participate(campaign.pk, group_id, user_id=user_id, code_id=code_id):
+        if code_id is not None:
+            raise ValidationError(_("This code has already been used."))
+        raise ValidationError(_("You have already voted in this campaign."))
+    _store(campaign.pk, group_id, marks)
+
+
+def _participate(campaign_id: int, group_id: int, *, user_id: int | None, code_id: int | None) -> bool:
+    """Note that the account or code has voted; False (and nothing written) if it already had."""
+    table = Participation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (id, campaign_id, group_id, user_id, code_id) VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT DO NOTHING",
+            [Participation._meta.pk.get_db_prep_value(uuid.uuid4(), connection), campaign_id, group_id]
+            + [user_id, code_id],
+        )
+        return cursor.rowcount == 1
 
 
 def _store(campaign_id: int, group_id: int, marks: Iterable[tuple[int, int | None, int]]) -> None:
-    ballot = Ballot.objects.create(id=uuid.uuid4(), campaign_id=campaign_id, group_id=group_id)
-    BallotLine.objects.bulk_create(
-        BallotLine(
-            ballot=ballot,
-            campaign_id=campaign_id,
-            group_id=group_id,
-            person_id=p,
-            dimension_id=d,
-            option_id=o,
+    """The ballot (a random id, the campaign and group, nothing else) and its lines."""
+    ballot_id = uuid.uuid4()
+    if connection.vendor != "postgresql":
+        ballot = Ballot.objects.create(id=ballot_id, campaign_id=campaign_id, group_id=group_id)
+        BallotLine.objects.bulk_create(
+            BallotLine(
+                ballot=ballot,
+                campaign_id=campaign_id,
+                group_id=group_id,
+                person_id=p,
+                dimension_id=d,
+                option_id=o,
+            )
+            for p, d, o in marks
         )
-        for p, d, o in marks
-    )
+        return
+    # One statement on PostgreSQL: the ballot in a data-modifying WITH, its lines below it.
+    rows = [(uuid.uuid4(), ballot_id, campaign_id, group_id, p, d, o) for p, d, o in marks]
+    columns = "id, ballot_id, campaign_id, group_id, person_id, dimension_id, option_id"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH ballot AS (INSERT INTO {Ballot._meta.db_table} (id, campaign_id, group_id) "
+            f"VALUES (%s, %s, %s)) INSERT INTO {BallotLine._meta.db_table} ({columns}) "
+            f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s, %s)'] * len(rows))}",
+            [ballot_id, campaign_id, group_id, *(v for row in rows for v in row)],
+        )
 
 
 # --- paper ballots, entered twice --------------------------------------------------------------------

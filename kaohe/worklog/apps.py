@@ -6,3 +6,19 @@ class WorklogConfig(AppConfig):
     name = "kaohe.worklog"
     label = "worklog"
     verbose_name = _("Work logs")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from kaohe.org.models import Unit
+
+        from .models import CalendarDay, Rules
+        from .selectors import settings_changed
+
+        for model in (CalendarDay, Rules, Unit):  # a unit's move changes whose overrides apply
+            post_save.connect(
+                settings_changed, sender=model, dispatch_uid=f"worklog-settings-{model.__name__}"
+            )
+            post_delete.connect(
+                settings_changed, sender=model, dispatch_uid=f"worklog-settings-d-{model.__name__}"
+            )

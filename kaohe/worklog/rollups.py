@@ -9,6 +9,7 @@ count and never wait on each other except for the same person's row.
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, Sum
@@ -24,24 +25,59 @@ def _periods(day: date) -> tuple[tuple[str, date], tuple[str, date]]:
     return (("week", week_start(day)), ("month", month_start(day)))
 
 
-def _upsert(
-    table: str, keys: tuple[str, ...], counters: tuple[str, ...], rows: list[tuple], changed: set[str]
-):
-    if not rows:
-        return
+def _upsert_sql(
+    table: str, keys: tuple[str, ...], counters: tuple[str, ...], n_rows: int, changed: set[str]
+) -> str:
     qn = connection.ops.quote_name
     columns = ", ".join(qn(c) for c in (*keys, *counters))
     one = "(" + ", ".join(["%s"] * (len(keys) + len(counters))) + ")"
     conflict = ", ".join(qn(c) for c in keys if c != "unit_id")
     updates = ", ".join(f"{qn(c)} = {qn(table)}.{qn(c)} + excluded.{qn(c)}" for c in counters if c in changed)
+    return (
+        f"INSERT INTO {qn(table)} ({columns}) VALUES {', '.join([one] * n_rows)} "
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    )
+
+
+def _upsert(
+    table: str, keys: tuple[str, ...], counters: tuple[str, ...], rows: list[tuple], changed: set[str]
+):
+    if not rows:
+        return
     with connection.cursor() as cursor:
         for i in range(0, len(rows), 400):
             chunk = rows[i : i + 400]
-            sql = (
-                f"INSERT INTO {qn(table)} ({columns}) VALUES {', '.join([one] * len(chunk))} "
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+            cursor.execute(
+                _upsert_sql(table, keys, counters, len(chunk), changed), [v for row in chunk for v in row]
             )
-            cursor.execute(sql, [v for row in chunk for v in row])
+
+
+STAT_KEYS = ("person_id", "unit_id", "period", "start")
+REVIEWER_KEYS = ("reviewer_id", "period", "start")
+
+
+def add_written(person_id: int, unit_id: int, reviewer_id: int | None, day: date, *, late: bool) -> None:
+    """Count one log written: filled and on time (or late) for the person, received for the reviewer.
+
+    On PostgreSQL both upserts go in one statement (the person's as a data-modifying WITH), one
+    round trip fewer on the hottest write; SQLite has no such WITH and runs them one after the other.
+    """
+    person_changed = {"filled", "late" if late else "on_time"}
+    person_values = tuple(1 if c in person_changed else 0 for c in STAT_COUNTERS)
+    person_rows = [(person_id, unit_id, p, start, *person_values) for p, start in _periods(day)]
+    if reviewer_id is None or connection.vendor != "postgresql":
+        add([(person_id, unit_id, day)], **dict.fromkeys(person_changed, 1))
+        add_reviewer(reviewer_id, day, received=1)
+        return
+    reviewer_values = tuple(1 if c == "received" else 0 for c in REVIEWER_COUNTERS)
+    reviewer_rows = [(reviewer_id, p, start, *reviewer_values) for p, start in _periods(day)]
+    person_sql = _upsert_sql(Stat._meta.db_table, STAT_KEYS, STAT_COUNTERS, len(person_rows), person_changed)
+    reviewer_sql = _upsert_sql(
+        ReviewerStat._meta.db_table, REVIEWER_KEYS, REVIEWER_COUNTERS, len(reviewer_rows), {"received"}
+    )
+    params: list[Any] = [v for row in (*person_rows, *reviewer_rows) for v in row]
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH person AS ({person_sql}) {reviewer_sql}", params)
 
 
 def add(entries: Iterable[tuple[int, int, date]], **deltas) -> None:
@@ -55,9 +91,7 @@ def add(entries: Iterable[tuple[int, int, date]], **deltas) -> None:
         for person_id, unit_id, day in entries
         for period, start in _periods(day)
     ]
-    _upsert(
-        Stat._meta.db_table, ("person_id", "unit_id", "period", "start"), STAT_COUNTERS, rows, set(deltas)
-    )
+    _upsert(Stat._meta.db_table, STAT_KEYS, STAT_COUNTERS, rows, set(deltas))
 
 
 def add_reviewer(reviewer_id: int | None, day: date, **deltas) -> None:
@@ -65,9 +99,7 @@ def add_reviewer(reviewer_id: int | None, day: date, **deltas) -> None:
         return
     values = tuple(deltas.get(c, 0) for c in REVIEWER_COUNTERS)
     rows = [(reviewer_id, period, start, *values) for period, start in _periods(day)]
-    _upsert(
-        ReviewerStat._meta.db_table, ("reviewer_id", "period", "start"), REVIEWER_COUNTERS, rows, set(deltas)
-    )
+    _upsert(ReviewerStat._meta.db_table, REVIEWER_KEYS, REVIEWER_COUNTERS, rows, set(deltas))
 
 
 def recount(

@@ -1,10 +1,13 @@
 """Reads of the work-log domain. Access goes through ``kaohe.accounts.scope``: every function that
 takes a user returns only what that user may see."""
 
+import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
@@ -29,18 +32,30 @@ def ancestor_ids(unit: Unit) -> list[int]:
 
 def rules_for_unit(unit: Unit) -> Rules:
     """The rules of the nearest unit up the tree that has some; the defaults (unsaved) otherwise."""
-    ids = ancestor_ids(unit) or [unit.pk]
+    return _rules_of(ancestor_ids(unit) or [unit.pk]) or Rules(unit=unit)
+
+
+def _rules_of(ids: list[int]) -> Rules | None:
+    """The rules of the last unit of ``ids`` (root first) that has some."""
+    if not ids:
+        return None
     found = {r.unit_id: r for r in Rules.objects.filter(unit_id__in=ids)}
     for uid in reversed(ids):
         if uid in found:
             return found[uid]
-    return Rules(unit=unit)
+    return None
 
 
 def calendar_for_unit(unit: Unit, start: date | None = None, end: date | None = None) -> WorkCalendar:
     """The unit's calendar: overrides of the unit and its ancestors (the nearest wins) between
     ``start`` and ``end`` (all if not given) over the official calendar."""
-    ids = ancestor_ids(unit) or [unit.pk]
+    return _calendar_of(ancestor_ids(unit) or [unit.pk], start, end)
+
+
+def _calendar_of(ids: list[int], start: date | None, end: date | None) -> WorkCalendar:
+    """The overrides of the units ``ids`` (root first; the later wins) over the official calendar."""
+    if not ids:
+        return WorkCalendar()
     days = CalendarDay.objects.filter(unit_id__in=ids)
     if start is not None:
         days = days.filter(day__gte=start)
@@ -52,6 +67,84 @@ def calendar_for_unit(unit: Unit, start: date | None = None, end: date | None = 
         if day not in overrides or depth[uid] > overrides[day][0]:
             overrides[day] = (depth[uid], kind == "working")
     return WorkCalendar({d: working for d, (_depth, working) in overrides.items()})
+
+
+@dataclass(frozen=True)
+class WritingSettings:
+    """What writing a log needs from a unit's settings: its calendar around the day, and the
+    three rules that make the writing window."""
+
+    calendar: WorkCalendar
+    backfill_days: int
+    backfill_hour: int
+    late_days: int
+
+
+# Every log written reads its unit's calendar overrides and rules, which change a few times a year
+# and are set on a few units (the county, some offices) for the many sections below them. So the
+# Django cache keeps, for SETTINGS_TTL seconds, which units have any, and the settings per set of
+# such ancestors (all the sections of a county share one entry), under a version that every save or
+# delete of a calendar day, rules or unit bumps (at once and again at commit). With a cache shared
+# by all processes (REDIS_URL) a change is seen everywhere at once; with the per-process default,
+# other processes see it within SETTINGS_TTL. Only these values are cached, never a webhook secret.
+SETTINGS_TTL = 60
+SETTINGS_VERSION_KEY = "worklog:settings:version"
+
+
+def _settings_version() -> int:
+    version = cache.get(SETTINGS_VERSION_KEY)
+    if version is None:
+        # A fresh, never-used number, so that entries of a lost (evicted) version are not reused.
+        cache.add(SETTINGS_VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(SETTINGS_VERSION_KEY, 0)
+    return version
+
+
+def settings_changed(**_kwargs) -> None:
+    """Signal receiver: a calendar day, rules or unit changed, so cached settings are void."""
+
+    def bump() -> None:
+        try:
+            cache.incr(SETTINGS_VERSION_KEY)
+        except ValueError:  # no version yet (or evicted): any fresh one voids the old entries
+            cache.set(SETTINGS_VERSION_KEY, time.time_ns(), timeout=None)
+
+    bump()
+    transaction.on_commit(bump)  # and again once visible, for readers that cached in between
+
+
+def _configured_units(version: int) -> frozenset[int]:
+    """Ids of the units that have calendar overrides or rules of their own."""
+    key = f"worklog:configured:{version}"
+    found = cache.get(key)
+    if found is None:
+        found = frozenset(
+            CalendarDay.objects.order_by()
+            .values_list("unit_id", flat=True)
+            .union(Rules.objects.order_by().values_list("unit_id", flat=True))
+        )
+        cache.set(key, found, timeout=SETTINGS_TTL)
+    return found
+
+
+def writing_settings(unit: Unit, day: date) -> WritingSettings:
+    """The calendar (five days before ``day`` to 90 after) and window rules for writing ``unit``'s
+    logs of ``day``; cached as described above."""
+    version = _settings_version()
+    configured = _configured_units(version)
+    ids = [uid for uid in ancestor_ids(unit) or [unit.pk] if uid in configured]
+    key = f"worklog:writing:{version}:{','.join(map(str, ids))}:{day.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        rules = _rules_of(ids) or Rules()
+        found = WritingSettings(
+            calendar=_calendar_of(ids, day - timedelta(days=5), day + timedelta(days=90)),
+            backfill_days=rules.backfill_days,
+            backfill_hour=rules.backfill_hour,
+            late_days=rules.late_days,
+        )
+        cache.set(key, found, timeout=SETTINGS_TTL)
+    return found
 
 
 # --- logs --------------------------------------------------------------------------------------------
@@ -81,7 +174,10 @@ def get_log_for_user(user, pk) -> WorkLog:
 def own_person(user) -> Person | None:
     if not user.is_authenticated:
         return None
-    return Person.objects.select_related("unit", "reviewer").filter(user=user, active=True).first()
+    try:  # ``user`` is unique on Person; get() also skips the default ordering's join and sort
+        return Person.objects.select_related("unit").get(user=user, active=True)
+    except Person.DoesNotExist:
+        return None
 
 
 def review_queue(user) -> QuerySet[WorkLog]:

@@ -21,7 +21,7 @@ from kaohe.org.models import Person, Unit
 from . import rollups
 from .choices import AchievementSection, AchievementStatus, DayKind, LogStatus, LogTag
 from .models import Achievement, Attachment, CalendarDay, Notification, Rules, WorkLog
-from .selectors import calendar_for_unit, rules_for_unit
+from .selectors import rules_for_unit, writing_settings
 from .uploads import MAX_FILES, check_upload
 from .workdays import Window, log_window, month_start
 
@@ -76,23 +76,24 @@ def _clean_tags(tags: Iterable[str]) -> list[str]:
 
 def writing_window(person: Person, day: date) -> Window:
     """When ``person`` may write the log of ``day``; ValidationError if ``day`` is not a working day."""
-    cal = calendar_for_unit(person.unit, day - timedelta(days=5), day + timedelta(days=90))
-    if not cal.is_working_day(day):
+    unit = writing_settings(person.unit, day)
+    if not unit.calendar.is_working_day(day):
         raise ValidationError({"day": _("%(day)s is not a working day.") % {"day": date_format(day)}})
-    rules = rules_for_unit(person.unit)
     return log_window(
-        cal,
+        unit.calendar,
         day,
-        backfill_days=rules.backfill_days,
-        backfill_hour=rules.backfill_hour,
-        late_days=rules.late_days,
+        backfill_days=unit.backfill_days,
+        backfill_hour=unit.backfill_hour,
+        late_days=unit.late_days,
     )
 
 
-def _attach(log: WorkLog, files: Sequence) -> list[Attachment]:
+def _attach(log: WorkLog, files: Sequence, existing: int | None = None) -> list[Attachment]:
     if not files:
         return []
-    if log.attachments.count() + len(files) > MAX_FILES:
+    if existing is None:
+        existing = log.attachments.count()
+    if existing + len(files) > MAX_FILES:
         raise ValidationError({"files": _("A log carries at most %(n)s attachments.") % {"n": MAX_FILES}})
     checked = [check_upload(f) for f in files]  # all checked before any is stored
     out = []
@@ -109,7 +110,12 @@ def _check_writer(actor, person: Person) -> None:
         raise PermissionDenied(_("Only the person themselves writes their log."))
 
 
-@transaction.atomic
+def _already_written(day: date) -> ValidationError:
+    return ValidationError(
+        {"day": _("There is already a log for %(day)s: edit it instead.") % {"day": date_format(day)}}
+    )
+
+
 def write_log(
     *,
     actor,
@@ -122,6 +128,29 @@ def write_log(
 ) -> WorkLog:
     """Write ``person``'s log for ``day``: on time before the deadline, late after it, refused once
     the window has closed, for a day to come, for a rest day, or when the day already has a log."""
+    try:
+        return _write_log(
+            actor=actor, person=person, day=day, content=content, tags=tags, files=files, now=now
+        )
+    except IntegrityError:
+        # The unique key (person, day) is the check, also when the same day is written twice at
+        # once; the transaction (or, inside an outer one, its savepoint) has been rolled back.
+        if WorkLog.objects.filter(person=person, day=day).exists():
+            raise _already_written(day) from None
+        raise
+
+
+@transaction.atomic
+def _write_log(
+    *,
+    actor,
+    person: Person,
+    day: date,
+    content: str,
+    tags: Iterable[str],
+    files: Sequence,
+    now: datetime | None,
+) -> WorkLog:
     now = _now(now)
     _check_writer(actor, person)
     content = _clean_content(content)
@@ -140,10 +169,6 @@ def write_log(
                 }
             }
         )
-    if WorkLog.objects.filter(person=person, day=day).exists():
-        raise ValidationError(
-            {"day": _("There is already a log for %(day)s: edit it instead.") % {"day": date_format(day)}}
-        )
     log = WorkLog(
         person=person,
         day=day,
@@ -154,17 +179,10 @@ def write_log(
         submitted=now,
         late=state == "late",
     )
-    try:
-        with transaction.atomic():
-            log.save()
-    except IntegrityError:  # the same day written twice at once
-        raise ValidationError(
-            {"day": _("There is already a log for %(day)s: edit it instead.") % {"day": date_format(day)}}
-        ) from None
-    _attach(log, files)
+    log.save(force_insert=True)  # the first write: a second log of the day fails here (see above)
+    _attach(log, files, existing=0)
     record(actor=actor, action="worklog.log.create", obj=log, after=snapshot(log, LOG_FIELDS))
-    rollups.add([(person.pk, person.unit_id, day)], filled=1, **({"late": 1} if log.late else {"on_time": 1}))
-    rollups.add_reviewer(log.reviewer_id, day, received=1)
+    rollups.add_written(person.pk, person.unit_id, log.reviewer_id, day, late=log.late)
     return log
 
 

@@ -127,6 +127,17 @@ def test_an_api_token_is_shown_once_and_only_its_digest_is_stored(org):
     assert ApiToken.objects.get(pk=token.pk).last_used is not None
 
 
+def test_a_tokens_last_use_is_written_at_most_once_a_minute(org):
+    token, raw = services.create_api_token(actor=None, user=org.users["office"], name="bot")
+    services.user_for_token(raw)
+    first = ApiToken.objects.get(pk=token.pk).last_used
+    services.user_for_token(raw)  # within the minute: no write on every request
+    assert ApiToken.objects.get(pk=token.pk).last_used == first
+    ApiToken.objects.filter(pk=token.pk).update(last_used=first - timedelta(minutes=2))
+    services.user_for_token(raw)
+    assert ApiToken.objects.get(pk=token.pk).last_used > first
+
+
 def test_two_tokens_are_different(org):
     _t1, raw1 = services.create_api_token(actor=None, user=org.users["office"], name="a")
     _t2, raw2 = services.create_api_token(actor=None, user=org.users["office"], name="b")

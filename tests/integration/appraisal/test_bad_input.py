@@ -168,7 +168,7 @@ def test_a_grade_change_that_breaks_a_quota(org, login):
     services.send_to_committee(actor=None, period=p)
     row = rs.rows.get(person=org.b1)
     before = snapshot()
-    with pytest.raises(RuleError, match="“优秀” allows at most 1 people in 全体"):
+    with pytest.raises(RuleError, match="“优秀” allows at most 1 person in 全体"):
         services.change_grade(actor=None, row=row, grade="优秀", reason="表现突出")
     with pytest.raises(RuleError, match="Give the reason"):
         services.change_grade(actor=None, row=row, grade="一般", reason=" ")
@@ -182,5 +182,5 @@ def test_a_grade_change_that_breaks_a_quota(org, login):
         {"what": "grade", "row": row.pk, "grade": "优秀", "reason": "表现突出"},
         follow=True,
     )
-    assert "“优秀” allows at most 1 people in 全体" in _messages(response)
+    assert "“优秀” allows at most 1 person in 全体" in _messages(response)
     assert snapshot() == before

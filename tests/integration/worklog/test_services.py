@@ -137,3 +137,20 @@ def test_calendar_override_makes_a_weekend_a_working_day(org, write):
     assert write(day=saturday).day == saturday
     with pytest.raises(ValidationError):  # the override is the unit's own: office_b still rests
         services.write_log(actor=org.b1.user, person=org.b1, day=saturday, content="x", now=at(saturday))
+
+
+def test_changed_rules_apply_to_the_next_log_at_once(org, write):
+    """Rules are cached for the hot path; a change through the service is seen by the next write."""
+    assert not write(day=TUE, now=at(WED, 9)).late  # on time until 10:00 on the next working day
+    services.save_rules(actor=org.users["office"], unit=org.unit_a, backfill_days=0)
+    assert write(person=org.a1, day=TUE, now=at(WED, 9)).late  # now: on time until the day's end
+
+
+def test_a_removed_calendar_override_applies_at_once(org, write):
+    saturday = date(2025, 6, 7)
+    office = org.users["office"]
+    services.set_calendar_day(actor=office, unit=org.unit_a, day=saturday, kind="working")
+    assert write(day=saturday).day == saturday
+    services.clear_calendar_day(actor=office, unit=org.unit_a, day=saturday)
+    with pytest.raises(ValidationError, match="not a working day"):
+        write(person=org.a1, day=saturday)

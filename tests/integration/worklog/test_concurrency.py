@@ -1,0 +1,57 @@
+"""The same day's log written from many connections at the same instant: one log, counted once, the
+others refused with the usual message (the unique key is the check, not a read before the write).
+Needs real concurrent transactions (PostgreSQL); SQLite serialises writers."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+from django.utils import translation
+
+from kaohe.audit.models import Event
+from kaohe.worklog import services
+from kaohe.worklog.models import ReviewerStat, Stat, WorkLog
+
+from .conftest import TUE, at
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="concurrent transactions need PostgreSQL; SQLite serialises writers (set DATABASE_URL)",
+    ),
+]
+
+THREADS = 8
+
+
+def test_the_same_day_written_eight_times_at_once_counts_once(org):
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def run():
+        try:
+            barrier.wait()
+            with translation.override("en"):
+                services.write_log(actor=org.a2.user, person=org.a2, day=TUE, content="走访", now=at(TUE))
+            result = "ok"
+        except ValidationError as exc:
+            result = " ".join(exc.messages)
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=run) for _ in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert outcomes.count("ok") == 1, outcomes
+    assert all("already a log" in o for o in outcomes if o != "ok"), outcomes
+    assert WorkLog.objects.count() == 1
+    assert Event.objects.filter(action="worklog.log.create").count() == 1
+    assert set(Stat.objects.values_list("filled", flat=True)) == {1}
+    assert set(ReviewerStat.objects.values_list("received", flat=True)) == {1}
