@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kaohe.audit.services import record
 from kaohe.engine import EngineError, Result, SchemeError, compute, load_scheme
@@ -288,10 +289,14 @@ def save_sheet(
             continue
         task = leaf.node.source == "task"
         rules.check_score(value, leaf.node.points, key, task)
-        if rules.needs_comment(value, leaf.node.points, period.comment_below, task) and not comment.strip():
+        # The scheme may require comments per indicator; otherwise the period's default applies.
+        below = (
+            period.comment_below if leaf.node.comment_below is None else round(leaf.node.comment_below * 100)
+        )
+        if rules.needs_comment(value, leaf.node.points, below, task) and not comment.strip():
             raise RuleError(
                 _("%(indicator)s: a score below %(share)s%% of the points needs a comment.")
-                % {"indicator": key, "share": period.comment_below}
+                % {"indicator": key, "share": below}
             )
         keep.append(
             Score(
@@ -317,7 +322,11 @@ def save_sheet(
         have = Score.objects.filter(period=period, person_id__in=allowed, indicator__in=list(leaves)).count()
         if have < expected:
             raise RuleError(
-                _("%(n)s scores are still missing; fill every cell before submitting.")
+                ngettext(
+                    "%(n)s score is still missing; fill every cell before submitting.",
+                    "%(n)s scores are still missing; fill every cell before submitting.",
+                    expected - have,
+                )
                 % {"n": expected - have}
             )
         sheet.status = SheetStatus.SUBMITTED
@@ -362,6 +371,11 @@ def remind(*, actor, sheet: Sheet) -> int:
     return 1
 
 
+def _row_problem(n: int, problem: str) -> str:
+    """A problem of row ``n`` of an uploaded sheet, as one sentence (its punctuation is translated)."""
+    return _("row %(n)s: %(problem)s") % {"n": n, "problem": problem}
+
+
 @transaction.atomic
 def save_kpis(*, actor, period: Period, rows: list[dict]) -> int:
     """Store KPI rows {person (staff no), indicator, measure, actual, target, multiple}; every row is
@@ -378,35 +392,38 @@ def save_kpis(*, actor, period: Period, rows: list[dict]) -> int:
     staff = dict(people_of(period).values_list("staff_no", "id"))
     objs = []
     for n, row in enumerate(rows, start=2):
-        where = _("row %(n)s") % {"n": n}
         pid = staff.get(str(row.get("person", "")).strip())
         if pid is None:
             raise RuleError(
-                f"{where}: " + _("no person %(no)s in this period's unit.") % {"no": row.get("person")}
+                _row_problem(n, _("no person %(no)s in this period's unit.") % {"no": row.get("person")})
             )
         keys = by_tail.get(str(row.get("indicator", "")).strip(), set())
         if len(keys) != 1:
             raise RuleError(
-                f"{where}: "
-                + _("%(indicator)s is not one KPI indicator of the scheme.")
-                % {"indicator": row.get("indicator")}
+                _row_problem(
+                    n,
+                    _("%(indicator)s is not one KPI indicator of the scheme.")
+                    % {"indicator": row.get("indicator")},
+                )
             )
         key = keys.pop()
         spec = kpis[key].node.kpi
         measure = str(row.get("measure", "")).strip()
         if spec is not None and measure not in spec.measures:
             raise RuleError(
-                f"{where}: "
-                + _("expected a measure among %(m)s, found %(found)s.")
-                % {"m": ", ".join(spec.measures), "found": measure}
+                _row_problem(
+                    n,
+                    _("expected a measure among %(m)s, found %(found)s.")
+                    % {"m": ", ".join(spec.measures), "found": measure},
+                )
             )
         try:
             actual, target = float(row["actual"]), float(row["target"])
             multiple = float(row.get("multiple") or 0)
         except (KeyError, TypeError, ValueError):
-            raise RuleError(f"{where}: " + _("actual, target and multiple must be numbers.")) from None
+            raise RuleError(_row_problem(n, _("actual, target and multiple must be numbers."))) from None
         if not (math.isfinite(actual) and math.isfinite(target)) or target == 0:
-            raise RuleError(f"{where}: " + _("expected a finite actual and a non-zero target."))
+            raise RuleError(_row_problem(n, _("expected a finite actual and a non-zero target.")))
         objs.append(
             Kpi(
                 period=period,

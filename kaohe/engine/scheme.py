@@ -139,6 +139,9 @@ class Indicator(Model):
     kpi: KpiSpec | None = None
     worklog: WorklogSpec | None = None
     max_count: int | None = Field(default=None, ge=1)  # personal: how many indicators a person may have
+    # An assessor's score below this share of the points must carry a comment (the app enforces it;
+    # the computation ignores it). Unset: the period's default applies.
+    comment_below: Share | None = None
     indicators: dict[str, Indicator] | None = None
 
 

@@ -86,6 +86,23 @@ def test_scores_outside_the_points_change_nothing(org):
     assert sheet.__class__.objects.get(pk=sheet.pk).status == "submitted"
 
 
+def test_the_scheme_can_require_comments_per_indicator(org):
+    from kaohe.appraisal.models import Score
+
+    strict = helpers.SCHEME.replace("党建: {{points: 60}}", "党建: {{points: 60, comment_below: 90%}}")
+    sch = services.import_scheme(actor=None, text=strict.format(version="strict"))
+    p = helpers.period(org.root, sch)
+    sheet = services.get_or_create_sheet(p, org.a1)
+    # 50 of 60 is above the period's default (60%) but below the scheme's 90% for this indicator
+    with pytest.raises(RuleError, match="below 90% of the points needs a comment"):
+        services.save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", 50, "")])
+    assert not Score.objects.exists()
+    services.save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", 50, "材料不全")])
+    # the other indicator keeps the period's default: 20 of 40 (50%) needs no comment
+    services.save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/业务", 30, "")])
+    assert Score.objects.count() == 2
+
+
 def test_claims_in_range_under_cap_with_two_approvals(org):
     p = helpers.period(org.root)
     with pytest.raises(RuleError, match="between 1 and 5"):

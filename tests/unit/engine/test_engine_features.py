@@ -345,3 +345,13 @@ def test_mean_of_the_last_periods_only():
 
 
 _ = people  # helpers used by later tests
+
+
+def test_an_indicator_may_require_comments_below_a_share_of_its_points():
+    s = scheme(components={"工作实绩": {"indicators": {"业务": {"points": 60, "comment_below": "75%"}}}})
+    tree = s.components["工作实绩"].indicators
+    assert tree["业务"].comment_below == pytest.approx(0.75)
+    assert tree["党建"].comment_below is None
+    with pytest.raises(SchemeError) as err:
+        scheme(components={"工作实绩": {"indicators": {"业务": {"points": 60, "comment_below": "多"}}}})
+    assert "comment_below" in problems(err)
