@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PeriodKind(models.TextChoices):
@@ -28,8 +29,8 @@ class SheetStatus(models.TextChoices):
 class ClaimStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Waiting for the section")
     SECTION_APPROVED = "section_approved", _("Waiting for the committee")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", pgettext_lazy("claim", "Approved")
+    REJECTED = "rejected", pgettext_lazy("claim", "Rejected")
 
 
 class AppealStatus(models.TextChoices):

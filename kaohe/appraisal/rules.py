@@ -6,6 +6,7 @@ import math
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .choices import PeriodKind, PeriodState
 
@@ -85,7 +86,11 @@ def check_quota(grades: list[str], quota: dict, counts: dict[str, int]) -> str |
     for g in grades:
         cap = ceilings.get(g)
         if cap is not None and counts.get(g, 0) > cap:
-            return _("“%(grade)s” allows at most %(n)s people in %(group)s.") % {
+            return ngettext(
+                "“%(grade)s” allows at most %(n)s person in %(group)s.",
+                "“%(grade)s” allows at most %(n)s people in %(group)s.",
+                cap,
+            ) % {
                 "grade": g,
                 "n": cap,
                 "group": quota.get("name", ""),
@@ -93,7 +98,11 @@ def check_quota(grades: list[str], quota: dict, counts: dict[str, int]) -> str |
     for j, g in enumerate(grades):
         need = floors.get(g) or 0
         if need and sum(counts.get(x, 0) for x in grades[j:]) < need:
-            return _("At least %(n)s people of %(group)s must be graded “%(grade)s” or lower.") % {
+            return ngettext(
+                "At least %(n)s person of %(group)s must be graded “%(grade)s” or lower.",
+                "At least %(n)s people of %(group)s must be graded “%(grade)s” or lower.",
+                need,
+            ) % {
                 "grade": g,
                 "n": need,
                 "group": quota.get("name", ""),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
+from .labels import ADJUSTMENT_KINDS, ADJUSTMENT_SOURCES, ATTRIBUTES, ROUNDING, SOURCES, label, tie_break_key
+
 
 def _pct(v) -> str:
     return "" if v is None else f"{float(v) * 100:g}%"
@@ -22,7 +26,7 @@ def _tree(nodes: dict, depth: int = 0) -> list[dict]:
                 "depth": depth,
                 "points": node.points,
                 "weight": _pct(node.weight),
-                "source": node.source,
+                "source": label(SOURCES, node.source),
             }
         )
         out.extend(_tree(node.indicators or {}, depth + 1))
@@ -51,16 +55,24 @@ def scheme_outline(s) -> dict:
         "grades": g.grades,
         "thresholds": g.thresholds or {},
         "quotas": [
-            (grade, _limit(q.at_most), _limit(q.at_least), q.rounding, q.minimum)
+            (grade, _limit(q.at_most), _limit(q.at_least), label(ROUNDING, q.rounding), q.minimum)
             for grade, q in (g.quotas or {}).items()
         ],
-        "quota_groups": ", ".join(g.quota_groups.by),
-        "tie_break": ", ".join(g.tie_break),
+        "quota_groups": _(", ").join(label(ATTRIBUTES, k) for k in g.quota_groups.by),
+        "tie_break": _(", ").join(tie_break_key(k) for k in g.tie_break),
         "adjustments": [
-            (n, a.kind, f"{a.points[0]:g}–{a.points[1]:g}" if a.points else "", a.source)
+            (
+                n,
+                label(ADJUSTMENT_KINDS, a.kind),
+                f"{a.points[0]:g}–{a.points[1]:g}" if a.points else "",
+                label(ADJUSTMENT_SOURCES, a.source) if a.source != "claims" else "",
+            )
             for n, a in s.adjustments.items()
         ],
-        "caps": [(n, c.kind, _limit(c.at_most), ", ".join(c.categories or [])) for n, c in s.caps.items()],
+        "caps": [
+            (n, label(ADJUSTMENT_KINDS, c.kind), _limit(c.at_most), _(", ").join(c.categories or []))
+            for n, c in s.caps.items()
+        ],
         "tail_rules": [
             (n, ", ".join(t.tracks or []), _limit(t.bottom), t.consecutive, t.action)
             for n, t in (s.tail_rules or {}).items()

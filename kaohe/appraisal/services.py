@@ -915,7 +915,7 @@ def decide_appeal(
                     defaults={
                         "value": value / 100 if task else value,
                         "sheet": sheet,
-                        "comment": (_("corrected on appeal") + f" #{appeal.pk}")[:300],
+                        "comment": (_("corrected on appeal #%(n)s") % {"n": appeal.pk})[:300],
                     },
                 )
             appeal.new_result_set = correct(

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.models import Role
@@ -348,7 +349,9 @@ def kpis(request, pk: int):
         except RuleError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, _("%(n)s KPI rows stored.") % {"n": n})
+            messages.success(
+                request, ngettext("%(n)s KPI row stored.", "%(n)s KPI rows stored.", n) % {"n": n}
+            )
             return redirect("appraisal:kpis", pk)
     return render(
         request,

@@ -56,7 +56,12 @@ def export_results(res: Results) -> bytes:
     ws.title = _("Results")
     head = [_("Staff number"), _("Name"), _("Unit")]
     for g in res.groups:
-        head += [f"{g.name} {_('ballots')}", f"{g.name} {_('mean')}"]
+        head += [
+            # Translators: header of an Excel column; group is a rater group (测评主体)
+            _("%(group)s ballots") % {"group": g.name},
+            # Translators: header of an Excel column; group is a rater group (测评主体)
+            _("%(group)s mean") % {"group": g.name},
+        ]
     head.append(_("Weighted score"))
     _header(ws, head)
     for person, result in res.rows:

@@ -2,13 +2,14 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import WhenGroupMissing
 from .presets import LAYOUTS
 
 
 class CampaignForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("object name", "Name"), max_length=100)
     period = forms.CharField(label=_("Period"), max_length=40, help_text=_("for example 2025年度"))
     unit: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Unit"), queryset=None)
     layout = forms.ChoiceField(

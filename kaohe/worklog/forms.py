@@ -4,6 +4,7 @@ from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import AchievementSection, DayKind, LogTag
 from .models import Rules
@@ -39,7 +40,7 @@ class DecideForm(forms.Form):
 
 class PeriodForm(forms.Form):
     unit = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
-    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    period = forms.ChoiceField(label=pgettext_lazy("statistics", "Period"), choices=PERIODS, required=False)
     day = forms.DateField(
         label=_("Containing the day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -71,7 +72,7 @@ class AchievementForm(forms.Form):
     month = forms.DateField(
         label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"]
     )
-    section = forms.ChoiceField(label=_("Section"), choices=AchievementSection.choices)
+    section = forms.ChoiceField(label=_("Category"), choices=AchievementSection.choices)
     text = forms.CharField(
         label=_("Achievement"), max_length=MAX_CONTENT, widget=forms.Textarea(attrs={"rows": 3})
     )
