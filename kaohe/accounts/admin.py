@@ -3,7 +3,7 @@ token's raw value is shown once, on creation, and its digest is never shown."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kaohe.org.admin import ServiceModelAdmin
 
@@ -79,4 +79,5 @@ class ApiTokenAdmin(ServiceModelAdmin):
     def revoke(self, request, queryset):
         for token in queryset:
             services.revoke_api_token(actor=request.user, token=token)
-        self.message_user(request, _("%(n)s token(s) revoked.") % {"n": queryset.count()})
+        n = queryset.count()
+        self.message_user(request, ngettext("%(n)s token revoked.", "%(n)s tokens revoked.", n) % {"n": n})

@@ -5,6 +5,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .choices import IDENTITY_RANK, Relation
 
@@ -91,7 +92,12 @@ def parse_answers(
     missing = [k for k in expected if not str(data.get(k, "")).strip()]
     if missing:
         raise BallotRefused(
-            _("The ballot is incomplete: %(n)s marks are missing. Nothing was counted.") % {"n": len(missing)}
+            ngettext(
+                "The ballot is incomplete: %(n)s mark is missing. Nothing was counted.",
+                "The ballot is incomplete: %(n)s marks are missing. Nothing was counted.",
+                len(missing),
+            )
+            % {"n": len(missing)}
         )
     marks = []
     for key, (person, dim) in expected.items():
@@ -123,7 +129,11 @@ def check_marks(
         tops = sum(all(options[o] == top for o in os) for os in by_person.values())
         if tops > max_top_marks:
             raise BallotRefused(
-                _("At most %(n)s people may get the top mark; this ballot gives it to %(m)s.")
+                ngettext(
+                    "At most %(n)s person may get the top mark; this ballot gives it to %(m)s.",
+                    "At most %(n)s people may get the top mark; this ballot gives it to %(m)s.",
+                    max_top_marks,
+                )
                 % {"n": max_top_marks, "m": tops}
             )
     if identical_invalid and len({p for p, _d, _o in marks}) > 1 and len(set(overall)) == 1:

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kaohe.audit.services import record, snapshot
 from kaohe.org.models import Person, Unit
@@ -211,8 +212,10 @@ def close_campaign(*, actor, campaign: Campaign) -> Campaign:
     pending = PaperEntry.objects.filter(campaign=campaign, counted=False).values("sheet").distinct().count()
     if pending:
         raise ValidationError(
-            _(
-                "%(n)s paper ballot sheets are entered once only or differ between the clerks; resolve them first."
+            ngettext(
+                "%(n)s paper ballot sheet is entered once only or differs between the clerks; resolve it first.",
+                "%(n)s paper ballot sheets are entered once only or differ between the clerks; resolve them first.",
+                pending,
             )
             % {"n": pending}
         )

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kaohe.audit.services import record
 from kaohe.org.models import LeaveRecord, Person, Unit
@@ -120,8 +121,10 @@ def _apply_miss_rule(unit, day, cal, rules, missing: list[Person], now: datetime
         if not notice_due(flags, n):
             continue
         first = window[-n]
-        reason = _(
-            "No work log on %(n)s working days in a row (%(first)s – %(last)s): %(points)s points deducted."
+        reason = ngettext(
+            "No work log on %(n)s working day (%(first)s – %(last)s): %(points)s points deducted.",
+            "No work log on %(n)s working days in a row (%(first)s – %(last)s): %(points)s points deducted.",
+            n,
         ) % {
             "n": n,
             "first": date_format(first),
@@ -213,7 +216,11 @@ def _send_external(rules: Rules, unit: Unit, day: date, people: list[Person], te
     if rules.webhook_kind and rules.webhook_url:
         names = "、".join(p.name for p in people[:50])
         more = _(" and %(n)s more") % {"n": len(people) - 50} if len(people) > 50 else ""
-        message = _("%(unit)s: %(n)s people have not written the work log for %(day)s: %(names)s%(more)s") % {
+        message = ngettext(
+            "%(unit)s: %(n)s person has not written the work log for %(day)s: %(names)s%(more)s",
+            "%(unit)s: %(n)s people have not written the work log for %(day)s: %(names)s%(more)s",
+            len(people),
+        ) % {
             "unit": unit.name,
             "n": len(people),
             "day": date_format(day),

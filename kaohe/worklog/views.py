@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.models import Role
@@ -243,7 +244,7 @@ def approve_many(request):
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("%(n)s logs approved.") % {"n": n})
+        messages.success(request, ngettext("%(n)s log approved.", "%(n)s logs approved.", n) % {"n": n})
     return redirect("worklog:queue")
 
 
