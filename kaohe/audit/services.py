@@ -5,7 +5,8 @@ import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connections, models, router
+from django.db.models.signals import post_save, pre_save
 
 from .models import Event
 
@@ -15,6 +16,48 @@ def to_json(value: Any) -> Any:
     if value is None:
         return None
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+_INSERTS: dict[tuple[str, type], tuple[str, list]] = {}
+
+
+def insert(instance: models.Model) -> None:
+    """Save the new ``instance`` (no primary key yet) with one ``INSERT … RETURNING``, exactly as
+    ``instance.save(force_insert=True)`` would, but with the statement built once per model instead
+    of by the ORM's compiler on every call (a third of the CPU of a log written through the API).
+    A model with save signals listening, a parent model or a database without RETURNING takes
+    the ordinary ``save``."""
+    model = type(instance)
+    meta = model._meta
+    connection = connections[router.db_for_write(model, instance=instance)]
+    if (
+        instance.pk is not None
+        or meta.parents
+        or meta.auto_field is None
+        or not connection.features.can_return_columns_from_insert
+        or pre_save.has_listeners(model)
+        or post_save.has_listeners(model)
+    ):
+        instance.save(force_insert=True)
+        return
+    key = (connection.vendor, model)
+    found = _INSERTS.get(key)
+    if found is None:
+        qn = connection.ops.quote_name
+        fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+        found = _INSERTS[key] = (
+            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {qn(str(meta.auto_field.column))}",
+            fields,
+        )
+    sql, fields = found
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    instance.pk = row[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -47,7 +90,7 @@ def record(
         object_repr = object_repr or str(obj)[:200]
     actor_id = getattr(actor, "pk", None)
     actor_label = getattr(actor, "username", "") or ("system" if actor is None else str(actor))
-    return Event.objects.create(
+    event = Event(
         actor_id=actor_id,
         actor_label=actor_label[:150],
         action=action,
@@ -57,3 +100,5 @@ def record(
         before=to_json(before),
         after=to_json(after),
     )
+    insert(event)
+    return event

@@ -6,6 +6,7 @@ and SQLite (≥ 3.24); it adds to a row without reading it first, so concurrent 
 count and never wait on each other except for the same person's row.
 """
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -28,6 +29,19 @@ def _periods(day: date) -> tuple[tuple[str, date], tuple[str, date]]:
 def _upsert_sql(
     table: str, keys: tuple[str, ...], counters: tuple[str, ...], n_rows: int, changed: set[str]
 ) -> str:
+    return _upsert_sql_of(connection.vendor, table, keys, counters, n_rows, frozenset(changed))
+
+
+@functools.lru_cache(maxsize=256)
+def _upsert_sql_of(
+    vendor: str,
+    table: str,
+    keys: tuple[str, ...],
+    counters: tuple[str, ...],
+    n_rows: int,
+    changed: frozenset[str],
+) -> str:
+    """The upsert statement, built once per shape (the hottest write runs the same few shapes)."""
     qn = connection.ops.quote_name
     columns = ", ".join(qn(c) for c in (*keys, *counters))
     one = "(" + ", ".join(["%s"] * (len(keys) + len(counters))) + ")"
