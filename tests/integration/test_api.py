@@ -99,3 +99,15 @@ def test_openapi_docs_load(org, client):
     docs = client.get("/api/docs")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()  # Swagger UI is served from our own static files
+
+
+def test_an_action_outside_the_role_is_403_also_with_debug_on(org, settings):
+    # Ninja answers unhandled exceptions with a 500 traceback while DEBUG is on (the demo): the API
+    # maps PermissionDenied to 403 itself so both modes agree.
+    from kaohe.accounts.services import create_api_token
+
+    settings.DEBUG = True
+    _token, raw = create_api_token(actor=None, user=org.users["office"], name="t")
+    response = Client().get("/api/worklog/queue", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 403
+    assert response.json()["detail"]
