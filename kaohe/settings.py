@@ -154,6 +154,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 KAOHE_MAX_UPLOAD_BYTES = int(os.environ.get("KAOHE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 KAOHE_WORKLOG_ATTACHMENT_BYTES = int(os.environ.get("KAOHE_WORKLOG_ATTACHMENT_BYTES", str(5 * 1024 * 1024)))
 
+# --- Mail (work-log reminders by email) ------------------------------------------------------------
+# Without EMAIL_HOST the demo prints mails to the console instead of trying a local SMTP server.
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "465"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "1") == "1"
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and os.environ.get("EMAIL_USE_TLS", "0") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kaohe@localhost")
+
 # --- Cache ------------------------------------------------------------------------------------------
 if os.environ.get("REDIS_URL"):
     CACHES = {
