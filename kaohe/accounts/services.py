@@ -209,6 +209,19 @@ def _token_query(connection) -> tuple[str, list, list]:
             f"LEFT JOIN {qn(Unit._meta.db_table)} gu ON gu.{qn('id')} = g.{qn('unit_id')} "
             f"WHERE t.{qn('digest')} = %s"
         )
+        if connection.vendor == "postgresql":
+            # the last_used bookkeeping in the same statement (and commit) as the read: a data-modifying
+            # WITH, on the same conditions as the separate UPDATE that other databases run
+            table = qn(ApiToken._meta.db_table)
+            sql = (
+                f"WITH touched AS (UPDATE {table} SET {qn('last_used')} = %s "
+                f"WHERE {qn('digest')} = %s AND NOT {qn('revoked')} "
+                f"AND ({qn('expires')} IS NULL OR {qn('expires')} > %s) "
+                f"AND ({qn('last_used')} IS NULL OR {qn('last_used')} <= %s) "
+                f"AND EXISTS (SELECT 1 FROM {qn(user_model._meta.db_table)} a "
+                f"WHERE a.{qn(user_model._meta.pk.column)} = {table}.{qn('user_id')} AND a.{qn('is_active')})) "
+                + sql
+            )
         found = _TOKEN_QUERIES[connection.vendor] = (sql, token_conv, user_conv)
     return found
 
@@ -217,7 +230,8 @@ def user_for_token(raw: str):
     """The active account behind a raw token, or None if it is unknown, revoked or expired.
 
     Notes the time of use, to the minute (``LAST_USED_RESOLUTION``): that is bookkeeping, not an
-    audited change, and writing it on every request would add a row update to every API call.
+    audited change, and writing it on every request would add a row update to every API call. On
+    PostgreSQL the note is part of the read (one statement, one commit); elsewhere a separate UPDATE.
 
     The token, the account and the account's role grants come in one hand-written statement (the
     ORM spent more CPU building the three queries than the database answering them); the grants
@@ -228,8 +242,16 @@ def user_for_token(raw: str):
         return None
     connection = connections[router.db_for_read(ApiToken)]  # bound once: the proxy costs a lookup per use
     sql, token_conv, user_conv = _token_query(connection)
+    digest = hash_token(raw)
+    now = timezone.now()
+    touch = connection.vendor == "postgresql"  # last_used is written by the read itself (see _token_query)
+    if touch:
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        params = [stamp, digest, stamp, connection.ops.adapt_datetimefield_value(now - LAST_USED_RESOLUTION)]
+    else:
+        params = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [hash_token(raw)])
+        cursor.execute(sql, [*params, digest])
         rows = cursor.fetchall()
     if not rows:
         return None
@@ -240,7 +262,6 @@ def user_for_token(raw: str):
         [f.attname for f in ApiToken._meta.concrete_fields],
         convert_row(connection, first[:n_token], token_conv),
     )
-    now = timezone.now()
     if token.revoked or (token.expires is not None and token.expires <= now):
         return None
     user_model = get_user_model()
@@ -251,7 +272,7 @@ def user_for_token(raw: str):
     )
     if not user.is_active:
         return None
-    if token.last_used is None or now - token.last_used >= LAST_USED_RESOLUTION:
+    if not touch and (token.last_used is None or now - token.last_used >= LAST_USED_RESOLUTION):
         with connection.cursor() as cursor:
             cursor.execute(
                 _LAST_USED_SQL.format(table=connection.ops.quote_name(ApiToken._meta.db_table)),

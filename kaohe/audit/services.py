@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.signals import post_save, pre_save
 
 from .models import Event
@@ -21,12 +22,11 @@ def to_json(value: Any) -> Any:
 _INSERTS: dict[tuple[str, type], tuple[str, list]] = {}
 
 
-def insert(instance: models.Model) -> None:
-    """Save the new ``instance`` (no primary key yet) with one ``INSERT … RETURNING``, exactly as
-    ``instance.save(force_insert=True)`` would, but with the statement built once per model instead
-    of by the ORM's compiler on every call (a third of the CPU of a log written through the API).
-    A model with save signals listening, a parent model or a database without RETURNING takes
-    the ordinary ``save``."""
+def insert_plan(instance: models.Model) -> tuple[BaseDatabaseWrapper, str, list[models.Field]] | None:
+    """The connection, the ``INSERT … RETURNING id`` statement and the fields (in the order of its
+    parameters) that save the new ``instance`` as ``instance.save(force_insert=True)`` would; None
+    when it must take the ordinary ``save``: a primary key already set, save signals listening, a
+    parent model or a database without RETURNING. The statement is built once per model."""
     model = type(instance)
     meta = model._meta
     connection = connections[router.db_for_write(model, instance=instance)]
@@ -38,8 +38,7 @@ def insert(instance: models.Model) -> None:
         or pre_save.has_listeners(model)
         or post_save.has_listeners(model)
     ):
-        instance.save(force_insert=True)
-        return
+        return None
     key = (connection.vendor, model)
     found = _INSERTS.get(key)
     if found is None:
@@ -50,14 +49,36 @@ def insert(instance: models.Model) -> None:
             f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {qn(str(meta.auto_field.column))}",
             fields,
         )
-    sql, fields = found
-    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    instance.pk = row[0]
+    return (connection, *found)
+
+
+def insert_params(instance: models.Model, fields: list[models.Field], connection) -> list:
+    """The values of ``fields`` as ``save`` sends them (``pre_save``, then ``get_db_prep_save``)."""
+    return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
+def inserted(instance: models.Model, pk: Any, connection) -> None:
+    """Mark ``instance`` saved under ``pk``, as ``save`` does."""
+    instance.pk = pk
     instance._state.adding = False
     instance._state.db = connection.alias
+
+
+def insert(instance: models.Model) -> None:
+    """Save the new ``instance`` (no primary key yet) with one ``INSERT … RETURNING``, exactly as
+    ``instance.save(force_insert=True)`` would, but with the statement built once per model instead
+    of by the ORM's compiler on every call (a third of the CPU of a log written through the API).
+    A model with save signals listening, a parent model or a database without RETURNING takes
+    the ordinary ``save``."""
+    plan = insert_plan(instance)
+    if plan is None:
+        instance.save(force_insert=True)
+        return
+    connection, sql, fields = plan
+    with connection.cursor() as cursor:
+        cursor.execute(sql, insert_params(instance, fields, connection))
+        row = cursor.fetchone()
+    inserted(instance, row[0], connection)
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -72,6 +93,36 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return to_json(data)
 
 
+def event(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: Any = None,
+    after: Any = None,
+) -> Event:
+    """The event :func:`record` appends, not yet saved."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    actor_id = getattr(actor, "pk", None)
+    actor_label = getattr(actor, "username", "") or ("system" if actor is None else str(actor))
+    return Event(
+        actor_id=actor_id,
+        actor_label=actor_label[:150],
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        before=to_json(before),
+        after=to_json(after),
+    )
+
+
 def record(
     *,
     actor: Any,
@@ -84,21 +135,15 @@ def record(
     after: Any = None,
 ) -> Event:
     """Append an event. ``actor`` is a user, or None for the system (jobs, the command line)."""
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:200]
-    actor_id = getattr(actor, "pk", None)
-    actor_label = getattr(actor, "username", "") or ("system" if actor is None else str(actor))
-    event = Event(
-        actor_id=actor_id,
-        actor_label=actor_label[:150],
+    ev = event(
+        actor=actor,
         action=action,
+        obj=obj,
         object_type=object_type,
         object_id=object_id,
-        object_repr=object_repr[:200],
-        before=to_json(before),
-        after=to_json(after),
+        object_repr=object_repr,
+        before=before,
+        after=after,
     )
-    insert(event)
-    return event
+    insert(ev)
+    return ev

@@ -70,28 +70,52 @@ STAT_KEYS = ("person_id", "unit_id", "period", "start")
 REVIEWER_KEYS = ("reviewer_id", "period", "start")
 
 
-def add_written(person_id: int, unit_id: int, reviewer_id: int | None, day: date, *, late: bool) -> None:
-    """Count one log written: filled and on time (or late) for the person, received for the reviewer.
-
-    On PostgreSQL both upserts go in one statement (the person's as a data-modifying WITH), one
-    round trip fewer on the hottest write; SQLite has no such WITH and runs them one after the other.
-    """
+def written_upserts(
+    person_id: int, unit_id: int, reviewer_id: int | None, day: date, *, late: bool
+) -> list[tuple[str, list[Any]]]:
+    """The upserts, as (sql, params), that count one log written: filled and on time (or late) in
+    the person's week and month rows, received in the reviewer's (when the log has a reviewer)."""
     person_changed = {"filled", "late" if late else "on_time"}
     person_values = tuple(1 if c in person_changed else 0 for c in STAT_COUNTERS)
     person_rows = [(person_id, unit_id, p, start, *person_values) for p, start in _periods(day)]
-    if reviewer_id is None or connection.vendor != "postgresql":
-        add([(person_id, unit_id, day)], **dict.fromkeys(person_changed, 1))
-        add_reviewer(reviewer_id, day, received=1)
-        return
-    reviewer_values = tuple(1 if c == "received" else 0 for c in REVIEWER_COUNTERS)
-    reviewer_rows = [(reviewer_id, p, start, *reviewer_values) for p, start in _periods(day)]
-    person_sql = _upsert_sql(Stat._meta.db_table, STAT_KEYS, STAT_COUNTERS, len(person_rows), person_changed)
-    reviewer_sql = _upsert_sql(
-        ReviewerStat._meta.db_table, REVIEWER_KEYS, REVIEWER_COUNTERS, len(reviewer_rows), {"received"}
-    )
-    params: list[Any] = [v for row in (*person_rows, *reviewer_rows) for v in row]
+    out: list[tuple[str, list[Any]]] = [
+        (
+            _upsert_sql(Stat._meta.db_table, STAT_KEYS, STAT_COUNTERS, len(person_rows), person_changed),
+            [v for row in person_rows for v in row],
+        )
+    ]
+    if reviewer_id is not None:
+        reviewer_values = tuple(1 if c == "received" else 0 for c in REVIEWER_COUNTERS)
+        reviewer_rows = [(reviewer_id, p, start, *reviewer_values) for p, start in _periods(day)]
+        out.append(
+            (
+                _upsert_sql(
+                    ReviewerStat._meta.db_table,
+                    REVIEWER_KEYS,
+                    REVIEWER_COUNTERS,
+                    len(reviewer_rows),
+                    {"received"},
+                ),
+                [v for row in reviewer_rows for v in row],
+            )
+        )
+    return out
+
+
+def add_written(person_id: int, unit_id: int, reviewer_id: int | None, day: date, *, late: bool) -> None:
+    """Count one log written (:func:`written_upserts`).
+
+    On PostgreSQL both upserts go in one statement (the person's as a data-modifying WITH), one
+    round trip fewer; SQLite has no such WITH and runs them one after the other.
+    """
+    statements = written_upserts(person_id, unit_id, reviewer_id, day, late=late)
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH person AS ({person_sql}) {reviewer_sql}", params)
+        if connection.vendor == "postgresql" and len(statements) == 2:
+            (person_sql, person_params), (reviewer_sql, reviewer_params) = statements
+            cursor.execute(f"WITH person AS ({person_sql}) {reviewer_sql}", person_params + reviewer_params)
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
 
 
 def add(entries: Iterable[tuple[int, int, date]], **deltas) -> None:
