@@ -61,17 +61,14 @@ def make_user(username, role=None, unit=None, person=None, superuser=False):
     return user
 
 
-@pytest.fixture
-def org(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
+def build_org() -> Org:
+    """The layout described at the top of this module (the caller provides the database)."""
     root = make_unit("T", "示范镇", kind="township")
     unit_a = make_unit("A", "党政办", parent=root)
     unit_b = make_unit("B", "财政所", kind="station", parent=root)
     a1 = make_person("A001", "张一", unit_a, identity="middle")
     a2 = make_person("A002", "李二", unit_a, reviewer=a1)
     b1 = make_person("B001", "王三", unit_b)
-    a2.reviewer = a1
-    a2.save()
     users = {
         "office": make_user("office", "office", root),
         "inspector": make_user("inspector", "inspector", root),
@@ -81,3 +78,9 @@ def org(db, settings):
         "outsider": make_user("staff_b", "staff", unit_b, person=b1),
     }
     return Org(root, unit_a, unit_b, a1, a2, b1, users)
+
+
+@pytest.fixture
+def org(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
+    return build_org()

@@ -452,11 +452,10 @@ def _code_ballot(campaign: Campaign, group_id: int) -> tuple[Questionnaire, list
     return cached
 
 
-def _cast(
-    *, campaign, group_id: int, q: Questionnaire, people: list[int], answers, user_id=None, code_id=None
-) -> None:
+def _parse(campaign: Campaign, q: Questionnaire, people: list[int], answers) -> list:
+    """The marks of a ballot under the campaign's voting rules; a refused ballot is a ValidationError."""
     try:
-        marks = rules.parse_answers(
+        return rules.parse_answers(
             _answers(answers),
             people=people,
             dimensions=q.dimension_ids,
@@ -466,6 +465,12 @@ def _cast(
         )
     except rules.BallotRefused as exc:
         raise ValidationError(str(exc)) from None
+
+
+def _cast(
+    *, campaign, group_id: int, q: Questionnaire, people: list[int], answers, user_id=None, code_id=None
+) -> None:
+    marks = _parse(campaign, q, people, answers)
     if not _participate(campaign.pk, group_id, user_id=user_id, code_id=code_id):
         if code_id is not None:
             raise ValidationError(_("This code has already been used."))
@@ -521,17 +526,7 @@ def _store(campaign_id: int, group_id: int, marks: Iterable[tuple[int, int | Non
 def _paper_marks(campaign: Campaign, group: RaterGroup, answers: Mapping[str, Any]) -> dict[str, str]:
     q = questionnaire(campaign)
     people = [p.pk for p in allowed_people(campaign, group, None)]
-    try:
-        marks = rules.parse_answers(
-            _answers(answers),
-            people=people,
-            dimensions=q.dimension_ids,
-            options=q.option_points,
-            max_top_marks=campaign.max_top_marks,
-            identical_invalid=campaign.identical_invalid,
-        )
-    except rules.BallotRefused as exc:
-        raise ValidationError(str(exc)) from None
+    marks = _parse(campaign, q, people, answers)
     return {rules.field_name(p, d): str(o) for p, d, o in marks}
 
 

@@ -100,21 +100,10 @@ def phone():
 @pytest.fixture
 def world(transactional_db, settings):
     """The shared ``org`` layout, built in a transactional database the live server can see."""
-    from tests.conftest import make_person, make_unit, make_user
+    from tests.conftest import build_org
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    root = make_unit("T", "示范镇", kind="township")
-    unit_a = make_unit("A", "党政办", parent=root)
-    unit_b = make_unit("B", "财政所", kind="station", parent=root)
-    a1 = make_person("A001", "张一", unit_a, identity="middle")
-    a2 = make_person("A002", "李二", unit_a, reviewer=a1)
-    b1 = make_person("B001", "王三", unit_b)
-    users = {
-        "office": make_user("office", "office", root),
-        "staff": make_user("staff_a", "staff", unit_a, person=a2),
-        "outsider": make_user("staff_b", "staff", unit_b, person=b1),
-    }
-    return {"root": root, "unit_a": unit_a, "unit_b": unit_b, "a1": a1, "a2": a2, "b1": b1, "users": users}
+    return vars(build_org())
 
 
 def log_in(driver, live_server, username):

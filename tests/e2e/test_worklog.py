@@ -16,11 +16,8 @@ def team(world):
     from django.utils import timezone
 
     from kaohe.worklog.models import CalendarDay
-    from tests.conftest import make_user
 
-    make_user("reviewer_a", "reviewer", world["unit_a"], person=world["a1"])
-    world["a2"].reviewer = world["a1"]
-    world["a2"].save()
+    # a1 reviews a2 and holds the reviewer account (tests.conftest.build_org);
     # whatever day the test runs on, it is a working day for the township
     CalendarDay.objects.create(unit=world["root"], day=timezone.localdate(), kind="working")
     return world

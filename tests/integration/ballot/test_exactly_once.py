@@ -2,16 +2,13 @@
 many connections at the same instant counts once. Needs real concurrent transactions (PostgreSQL);
 SQLite serialises all writers, so there the ordinary tests in test_voting.py already cover it."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
-from django.utils import translation
+from django.db import connection
 
 from kaohe.ballot import services
 from kaohe.ballot.models import Ballot, BallotLine, Participation
 from kaohe.ballot.selectors import allowed_people, member_group
+from tests.concurrency import race
 
 from .helpers import answers_for, make_campaign
 
@@ -23,43 +20,13 @@ pytestmark = [
     ),
 ]
 
-THREADS = 8
-
-
-def _race(vote) -> list[str]:
-    """Run ``vote`` in THREADS threads released together; return each outcome ("ok" or the refusal)."""
-    barrier = threading.Barrier(THREADS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run():
-        # The language is per thread, and lazy messages are rendered when read: both in English here.
-        with translation.override("en"):
-            try:
-                barrier.wait()
-                vote()
-                result = "ok"
-            except ValidationError as exc:
-                result = " ".join(exc.messages)
-            finally:
-                connections.close_all()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
-
 
 def test_one_code_submitted_eight_times_at_once_counts_once(org):
     campaign = make_campaign(org.root)
     group = campaign.groups.get(name="群众代表")
     [code] = services.generate_codes(actor=None, campaign=campaign, group=group, count=1)
     answers = answers_for(campaign, allowed_people(campaign, group, None))
-    outcomes = _race(lambda: services.vote_with_code(raw_code=code, answers=answers))
+    outcomes = race(lambda: services.vote_with_code(raw_code=code, answers=answers))
     assert outcomes.count("ok") == 1, outcomes
     assert all("already been used" in o for o in outcomes if o != "ok")
     assert Ballot.objects.count() == 1 and Participation.objects.count() == 1
@@ -69,7 +36,7 @@ def test_one_code_submitted_eight_times_at_once_counts_once(org):
 def test_one_account_submitting_eight_times_at_once_counts_once(org):
     campaign = make_campaign(org.root)
     answers = answers_for(campaign, allowed_people(campaign, member_group(campaign, org.a2), org.a2))
-    outcomes = _race(
+    outcomes = race(
         lambda: services.vote_with_account(user=org.users["staff"], campaign=campaign, answers=answers)
     )
     assert outcomes.count("ok") == 1, outcomes

@@ -2,16 +2,13 @@
 others refused with the usual message (the unique key is the check, not a read before the write).
 Needs real concurrent transactions (PostgreSQL); SQLite serialises writers."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
-from django.utils import translation
+from django.db import connection
 
 from kaohe.audit.models import Event
 from kaohe.worklog import services
 from kaohe.worklog.models import ReviewerStat, Stat, WorkLog
+from tests.concurrency import race
 
 from .conftest import TUE, at
 
@@ -23,32 +20,11 @@ pytestmark = [
     ),
 ]
 
-THREADS = 8
-
 
 def test_the_same_day_written_eight_times_at_once_counts_once(org):
-    barrier = threading.Barrier(THREADS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run():
-        try:
-            barrier.wait()
-            with translation.override("en"):
-                services.write_log(actor=org.a2.user, person=org.a2, day=TUE, content="走访", now=at(TUE))
-            result = "ok"
-        except ValidationError as exc:
-            result = " ".join(exc.messages)
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    outcomes = race(
+        lambda: services.write_log(actor=org.a2.user, person=org.a2, day=TUE, content="走访", now=at(TUE))
+    )
     assert outcomes.count("ok") == 1, outcomes
     assert all("already a log" in o for o in outcomes if o != "ok"), outcomes
     assert WorkLog.objects.count() == 1
