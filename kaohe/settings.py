@@ -103,6 +103,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif os.environ.get("KAOHE_DB_PREPARE", "1") != "0":
+    # The hottest hand-written statements (the API token read, the log write) are prepared once per
+    # connection (kaohe.db.prepared_cursor); the ORM's statements never are, at this threshold.
+    # KAOHE_DB_PREPARE=0 turns it off, for a connection pooler that cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------------

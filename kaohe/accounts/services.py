@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.audit.services import record, snapshot
+from kaohe.db import prepared_cursor
 from kaohe.org.models import Person, Unit
 
 from .models import ApiToken, Role, RoleGrant, hash_token
@@ -250,7 +251,7 @@ def user_for_token(raw: str):
         params = [stamp, digest, stamp, connection.ops.adapt_datetimefield_value(now - LAST_USED_RESOLUTION)]
     else:
         params = []
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, [*params, digest])
         rows = cursor.fetchall()
     if not rows:

@@ -27,9 +27,14 @@ def _periods(day: date) -> tuple[tuple[str, date], tuple[str, date]]:
 
 
 def _upsert_sql(
-    table: str, keys: tuple[str, ...], counters: tuple[str, ...], n_rows: int, changed: set[str]
+    table: str,
+    keys: tuple[str, ...],
+    counters: tuple[str, ...],
+    n_rows: int,
+    changed: set[str],
+    amounts: tuple[int, ...] | None = None,
 ) -> str:
-    return _upsert_sql_of(connection.vendor, table, keys, counters, n_rows, frozenset(changed))
+    return _upsert_sql_of(connection.vendor, table, keys, counters, n_rows, frozenset(changed), amounts)
 
 
 @functools.lru_cache(maxsize=256)
@@ -40,11 +45,16 @@ def _upsert_sql_of(
     counters: tuple[str, ...],
     n_rows: int,
     changed: frozenset[str],
+    amounts: tuple[int, ...] | None,
 ) -> str:
-    """The upsert statement, built once per shape (the hottest write runs the same few shapes)."""
+    """The upsert statement, built once per shape (the hottest write runs the same few shapes).
+    Every row takes its keys as parameters; its counters too, unless ``amounts`` (the same for every
+    row, integers) are given: then they are written into the statement, which the log write does to
+    stay within psycopg's limit of 50 parameters for caching a statement's parsing."""
     qn = connection.ops.quote_name
     columns = ", ".join(qn(c) for c in (*keys, *counters))
-    one = "(" + ", ".join(["%s"] * (len(keys) + len(counters))) + ")"
+    counter_values = ["%s"] * len(counters) if amounts is None else [str(int(a)) for a in amounts]
+    one = "(" + ", ".join(["%s"] * len(keys) + counter_values) + ")"
     conflict = ", ".join(qn(c) for c in keys if c != "unit_id")
     updates = ", ".join(f"{qn(c)} = {qn(table)}.{qn(c)} + excluded.{qn(c)}" for c in counters if c in changed)
     return (
@@ -77,16 +87,18 @@ def written_upserts(
     the person's week and month rows, received in the reviewer's (when the log has a reviewer)."""
     person_changed = {"filled", "late" if late else "on_time"}
     person_values = tuple(1 if c in person_changed else 0 for c in STAT_COUNTERS)
-    person_rows = [(person_id, unit_id, p, start, *person_values) for p, start in _periods(day)]
+    person_rows = [(person_id, unit_id, p, start) for p, start in _periods(day)]
     out: list[tuple[str, list[Any]]] = [
         (
-            _upsert_sql(Stat._meta.db_table, STAT_KEYS, STAT_COUNTERS, len(person_rows), person_changed),
+            _upsert_sql(
+                Stat._meta.db_table, STAT_KEYS, STAT_COUNTERS, len(person_rows), person_changed, person_values
+            ),
             [v for row in person_rows for v in row],
         )
     ]
     if reviewer_id is not None:
         reviewer_values = tuple(1 if c == "received" else 0 for c in REVIEWER_COUNTERS)
-        reviewer_rows = [(reviewer_id, p, start, *reviewer_values) for p, start in _periods(day)]
+        reviewer_rows = [(reviewer_id, p, start) for p, start in _periods(day)]
         out.append(
             (
                 _upsert_sql(
@@ -95,6 +107,7 @@ def written_upserts(
                     REVIEWER_COUNTERS,
                     len(reviewer_rows),
                     {"received"},
+                    reviewer_values,
                 ),
                 [v for row in reviewer_rows for v in row],
             )

@@ -15,6 +15,7 @@ from kaohe.accounts.models import Role
 from kaohe.accounts.scope import people_for_user, scope_for
 from kaohe.accounts.services import columns_and_converters as _columns_and_converters
 from kaohe.accounts.services import convert_row as _convert
+from kaohe.db import prepared_cursor
 from kaohe.org.models import Person, Unit
 
 from .choices import LogStatus
@@ -199,7 +200,7 @@ def own_person(user) -> Person | None:
         return None
     connection = connections[router.db_for_read(Person)]  # bound once: the proxy costs a lookup per use
     sql, person_conv, unit_conv = _own_person_query(connection)
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, [user.pk])
         row = cursor.fetchone()
     if row is None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from kaohe.audit.models import Event
 from kaohe.audit.services import event as audit_event
 from kaohe.audit.services import insert, insert_params, insert_plan, inserted, record, snapshot
+from kaohe.db import prepared_cursor
 from kaohe.org.models import Person, Unit
 
 from . import rollups
@@ -232,7 +233,7 @@ def _insert_written(actor, log: WorkLog, unit_id: int) -> bool:
     params += [v for _sql, rollup_params in upserts for v in rollup_params]
     sql = f"WITH {', '.join(ctes)} SELECT new_log.id, new_event.id FROM new_log, new_event"
     savepoint = transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext()
-    with savepoint, connection.cursor() as cursor:
+    with savepoint, prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         log_id, event_id = cursor.fetchone()
     inserted(log, log_id, connection)

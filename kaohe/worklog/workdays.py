@@ -6,6 +6,7 @@ entered by the office — take precedence. For a year neither knows, Monday–Fr
 :meth:`WorkCalendar.unknown_years` reports it so that the office is warned.
 """
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -29,6 +30,15 @@ def package_knows(year: int) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4096)
+def _official_working_day(day: date) -> bool:
+    """The package's answer, remembered (every log written asks about the same few days)."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return day.weekday() < 5  # fallback: Monday–Friday (the office is warned)
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     """A unit's calendar: ``overrides`` maps a date to True (working) or False (rest)."""
@@ -38,10 +48,7 @@ class WorkCalendar:
     def is_working_day(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
-            return day.weekday() < 5  # fallback: Monday–Friday (the office is warned)
+        return _official_working_day(day)
 
     def source(self, day: date) -> str:
         """Where the answer for ``day`` comes from: "override", "official" or "fallback"."""
