@@ -18,7 +18,7 @@ None (Django's default), so the settings give it one too high for any ORM statem
 import psycopg
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.postgresql.psycopg_any import register_tzloader
-from django.db.backends.utils import CursorWrapper
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from psycopg.pq import Format
 
 TIMESTAMPTZ_OID = psycopg.postgres.types["timestamptz"].oid
@@ -48,4 +48,6 @@ def prepared_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
         loader = raw.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
         if connection.timezone != getattr(loader, "timezone", None):
             register_tzloader(connection.timezone, cursor)
-        return connection._prepare_cursor(cursor)
+    connection.validate_thread_sharing()  # then wrapped as Django wraps its own cursors
+    wrapper = CursorDebugWrapper if connection.queries_logged else CursorWrapper
+    return wrapper(cursor, connection)
