@@ -689,7 +689,7 @@ def main() -> None:
     ld.add_argument("--seconds", type=float, default=15)
     ld.add_argument("--connections", type=int, default=16)
     ld.add_argument("--port", type=int, default=8765)
-    ld.add_argument("--worker-class", default="sync", choices=["gthread", "sync"])
+    ld.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     ld.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
     sub.add_parser("reset")
     sub.add_parser("rates")

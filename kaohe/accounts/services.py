@@ -190,23 +190,35 @@ def convert_row(connection, values, converters: list) -> list:
 
 
 _LAST_USED_SQL = 'UPDATE {table} SET "last_used" = %s WHERE "id" = %s'
-_TOKEN_QUERIES: dict[str, tuple[str, list, list]] = {}
+_TOKEN_QUERIES: dict[tuple[str, bool], tuple[str, list[list]]] = {}
+UNREAD = object()
 
 
-def _token_query(connection) -> tuple[str, list, list]:
-    """One statement for the token, its account and the account's role grants (one row per grant),
-    built once per database vendor: the hottest read of every API call."""
-    found = _TOKEN_QUERIES.get(connection.vendor)
+def _token_query(connection, alone: bool) -> tuple[str, list[list]]:
+    """One statement for the token, its account, the account's active person record with its unit,
+    and the account's role grants (one row per grant), built once per database vendor: the hottest
+    read of every API call. Returns the SQL and the converters of the four models' columns.
+
+    ``alone``: the statement is its own transaction (not inside an outer one). On PostgreSQL its
+    commit then does not wait for the disk when it noted a use (``synchronous_commit`` off for that
+    transaction only): the note is bookkeeping, and a crash that loses the last fraction of a second
+    of such notes loses nothing else. A transaction that writes anything more commits as usual."""
+    found = _TOKEN_QUERIES.get((connection.vendor, alone))
     if found is None:
         qn = connection.ops.quote_name
         user_model = get_user_model()
         token_cols, token_conv = columns_and_converters(connection, ApiToken, "t")
         user_cols, user_conv = columns_and_converters(connection, user_model, "u")
+        person_cols, person_conv = columns_and_converters(connection, Person, "p")
+        unit_cols, unit_conv = columns_and_converters(connection, Unit, "pu")
+        user_pk = f"u.{qn(user_model._meta.pk.column)}"
         sql = (
-            f"SELECT {token_cols}, {user_cols}, g.{qn('role')}, gu.{qn('path')} "
+            f"SELECT {token_cols}, {user_cols}, {person_cols}, {unit_cols}, g.{qn('role')}, gu.{qn('path')} "
             f"FROM {qn(ApiToken._meta.db_table)} t "
-            f"INNER JOIN {qn(user_model._meta.db_table)} u ON u.{qn(user_model._meta.pk.column)} = t.{qn('user_id')} "
-            f"LEFT JOIN {qn(RoleGrant._meta.db_table)} g ON g.{qn('user_id')} = u.{qn(user_model._meta.pk.column)} "
+            f"INNER JOIN {qn(user_model._meta.db_table)} u ON {user_pk} = t.{qn('user_id')} "
+            f"LEFT JOIN {qn(Person._meta.db_table)} p ON p.{qn('user_id')} = {user_pk} AND p.{qn('active')} "
+            f"LEFT JOIN {qn(Unit._meta.db_table)} pu ON pu.{qn('id')} = p.{qn('unit_id')} "
+            f"LEFT JOIN {qn(RoleGrant._meta.db_table)} g ON g.{qn('user_id')} = {user_pk} "
             f"LEFT JOIN {qn(Unit._meta.db_table)} gu ON gu.{qn('id')} = g.{qn('unit_id')} "
             f"WHERE t.{qn('digest')} = %s"
         )
@@ -220,10 +232,14 @@ def _token_query(connection) -> tuple[str, list, list]:
                 f"AND ({qn('expires')} IS NULL OR {qn('expires')} > %s) "
                 f"AND ({qn('last_used')} IS NULL OR {qn('last_used')} <= %s) "
                 f"AND EXISTS (SELECT 1 FROM {qn(user_model._meta.db_table)} a "
-                f"WHERE a.{qn(user_model._meta.pk.column)} = {table}.{qn('user_id')} AND a.{qn('is_active')})) "
+                f"WHERE a.{qn(user_model._meta.pk.column)} = {table}.{qn('user_id')} AND a.{qn('is_active')})"
+                # evaluated for the updated row only, and for this transaction only
+                + (" RETURNING set_config('synchronous_commit', 'off', true)" if alone else "")
+                + ") "
                 + sql
             )
-        found = _TOKEN_QUERIES[connection.vendor] = (sql, token_conv, user_conv)
+        converters = [token_conv, user_conv, person_conv, unit_conv]
+        found = _TOKEN_QUERIES[(connection.vendor, alone)] = (sql, converters)
     return found
 
 
@@ -232,7 +248,8 @@ def user_for_token(raw: str):
 
     Notes the time of use, to the minute (``LAST_USED_RESOLUTION``): that is bookkeeping, not an
     audited change, and writing it on every request would add a row update to every API call. On
-    PostgreSQL the note is part of the read (one statement, one commit); elsewhere a separate UPDATE.
+    PostgreSQL the note is part of the read (one statement, one commit that does not wait for the
+    disk, see :func:`_token_query`); elsewhere a separate UPDATE.
 
     The token, the account and the account's role grants come in one hand-written statement (the
     ORM spent more CPU building the three queries than the database answering them); the grants
@@ -242,7 +259,9 @@ def user_for_token(raw: str):
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
     connection = connections[router.db_for_read(ApiToken)]  # bound once: the proxy costs a lookup per use
-    sql, token_conv, user_conv = _token_query(connection)
+    sql, (token_conv, user_conv, person_conv, unit_conv) = _token_query(
+        connection, alone=not connection.in_atomic_block
+    )
     digest = hash_token(raw)
     now = timezone.now()
     touch = connection.vendor == "postgresql"  # last_used is written by the read itself (see _token_query)
@@ -281,6 +300,22 @@ def user_for_token(raw: str):
             )
     grants = tuple((row[-2], row[-1]) for row in rows if row[-2] is not None)
     user._kaohe_scope = Scope(user_id=user.pk, grants=grants, superuser=user.is_superuser)  # type: ignore[attr-defined]
+    start = n_token + len(user_conv)
+    person = None
+    if first[start] is not None:
+        person = Person.from_db(
+            connection.alias,
+            [f.attname for f in Person._meta.concrete_fields],
+            convert_row(connection, first[start : start + len(person_conv)], person_conv),
+        )
+        start += len(person_conv)
+        unit = Unit.from_db(
+            connection.alias,
+            [f.attname for f in Unit._meta.concrete_fields],
+            convert_row(connection, first[start : start + len(unit_conv)], unit_conv),
+        )
+        Person._meta.get_field("unit").set_cached_value(person, unit)
+    user._kaohe_person = person  # type: ignore[attr-defined]  # read by own_person (kaohe.worklog.selectors)
     return user
 
 

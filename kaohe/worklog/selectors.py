@@ -13,6 +13,7 @@ from django.http import Http404
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import people_for_user, scope_for
+from kaohe.accounts.services import UNREAD
 from kaohe.accounts.services import columns_and_converters as _columns_and_converters
 from kaohe.accounts.services import convert_row as _convert
 from kaohe.db import prepared_cursor
@@ -194,10 +195,14 @@ def _own_person_query(connection) -> tuple[str, list, list]:
 
 def own_person(user) -> Person | None:
     """The user's active person record with its unit, as ``select_related("unit")`` gives it, from
-    one hand-written statement (every log written through the API reads it; ``user`` is unique on
-    Person)."""
+    one hand-written statement (``user`` is unique on Person); for an account authenticated by an
+    API token, as the token read found it (:func:`kaohe.accounts.services.user_for_token`), without
+    another statement: every log written through the API needs it."""
     if not user.is_authenticated:
         return None
+    known = getattr(user, "_kaohe_person", UNREAD)  # an API token's read brings it along
+    if known is not UNREAD:
+        return known  # type: ignore[return-value]  # a Person or None, as set there
     connection = connections[router.db_for_read(Person)]  # bound once: the proxy costs a lookup per use
     sql, person_conv, unit_conv = _own_person_query(connection)
     with prepared_cursor(connection) as cursor:

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone, translation
 
@@ -136,6 +137,47 @@ def test_a_tokens_last_use_is_written_at_most_once_a_minute(org):
     ApiToken.objects.filter(pk=token.pk).update(last_used=first - timedelta(minutes=2))
     services.user_for_token(raw)
     assert ApiToken.objects.get(pk=token.pk).last_used > first
+
+
+def test_a_token_read_brings_the_accounts_active_person_and_unit(org, django_assert_num_queries):
+    from kaohe.worklog.selectors import own_person
+
+    _t, raw = services.create_api_token(actor=None, user=org.users["staff"], name="bot")
+    user = services.user_for_token(raw)
+    with django_assert_num_queries(0):
+        person = own_person(user)
+        assert person == org.a2 and person.unit == org.unit_a
+    org.a2.active = False
+    org.a2.save()
+    assert own_person(services.user_for_token(raw)) is None  # as own_person's own read says
+    _t, raw = services.create_api_token(actor=None, user=org.users["office"], name="hr")
+    assert own_person(services.user_for_token(raw)) is None  # an account without a person
+
+
+def _synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's commit setting")
+def test_only_a_token_read_alone_commits_without_waiting_and_only_when_it_noted_a_use(org):
+    token, raw = services.create_api_token(actor=None, user=org.users["office"], name="bot")
+    # inside a transaction (every test is): the transaction's commit must stay synchronous
+    assert services.user_for_token(raw) == org.users["office"]
+    assert ApiToken.objects.get(pk=token.pk).last_used is not None
+    assert _synchronous_commit() == "on"
+    # the variant for a statement that is its own transaction, run here inside a savepoint to look
+    sql, _converters = services._token_query(connection, alone=True)
+    now = timezone.now()
+    for last_used, expected in [(now, "on"), (now - timedelta(minutes=5), "off")]:
+        ApiToken.objects.filter(pk=token.pk).update(last_used=last_used)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [now, hash_token(raw), now, now - timedelta(minutes=1), hash_token(raw)])
+                assert cursor.fetchall()
+            assert _synchronous_commit() == expected
+            transaction.set_rollback(True)
 
 
 def test_two_tokens_are_different(org):
