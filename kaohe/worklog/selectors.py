@@ -117,18 +117,37 @@ def settings_changed(**_kwargs) -> None:
     transaction.on_commit(bump)  # and again once visible, for readers that cached in between
 
 
+# Entries under a version never change, so each process also keeps those it has read, for at most
+# SETTINGS_TTL seconds like the shared cache: a log written then asks the shared cache (with Redis,
+# a round trip) for the version only.
+_REMEMBERED: dict[str, tuple[float, object]] = {}
+
+
+def _remembered(key: str, make):
+    now = time.monotonic()
+    found = _REMEMBERED.get(key)
+    if found is not None and found[0] > now:
+        return found[1]
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        cache.set(key, value, timeout=SETTINGS_TTL)
+    if len(_REMEMBERED) >= 1024:
+        _REMEMBERED.clear()
+    _REMEMBERED[key] = (now + SETTINGS_TTL, value)
+    return value
+
+
 def _configured_units(version: int) -> frozenset[int]:
     """Ids of the units that have calendar overrides or rules of their own."""
-    key = f"worklog:configured:{version}"
-    found = cache.get(key)
-    if found is None:
-        found = frozenset(
+    return _remembered(
+        f"worklog:configured:{version}",
+        lambda: frozenset(
             CalendarDay.objects.order_by()
             .values_list("unit_id", flat=True)
             .union(Rules.objects.order_by().values_list("unit_id", flat=True))
-        )
-        cache.set(key, found, timeout=SETTINGS_TTL)
-    return found
+        ),
+    )
 
 
 def writing_settings(unit: Unit, day: date) -> WritingSettings:
@@ -137,18 +156,17 @@ def writing_settings(unit: Unit, day: date) -> WritingSettings:
     version = _settings_version()
     configured = _configured_units(version)
     ids = [uid for uid in ancestor_ids(unit) or [unit.pk] if uid in configured]
-    key = f"worklog:writing:{version}:{','.join(map(str, ids))}:{day.isoformat()}"
-    found = cache.get(key)
-    if found is None:
+
+    def make() -> WritingSettings:
         rules = _rules_of(ids) or Rules()
-        found = WritingSettings(
+        return WritingSettings(
             calendar=_calendar_of(ids, day - timedelta(days=5), day + timedelta(days=90)),
             backfill_days=rules.backfill_days,
             backfill_hour=rules.backfill_hour,
             late_days=rules.late_days,
         )
-        cache.set(key, found, timeout=SETTINGS_TTL)
-    return found
+
+    return _remembered(f"worklog:writing:{version}:{','.join(map(str, ids))}:{day.isoformat()}", make)
 
 
 # --- logs --------------------------------------------------------------------------------------------
