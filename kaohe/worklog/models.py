@@ -22,8 +22,13 @@ from .choices import (
 class WorkLog(models.Model):
     """One person's record of one working day."""
 
+    # No index of its own: the unique key (person, day) leads with it (one index less per log written).
     person = models.ForeignKey(
-        "org.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="worklogs"
+        "org.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="worklogs",
+        db_index=False,
     )
     day = models.DateField(_("day"))
     content = models.TextField(_("content"))
@@ -31,7 +36,8 @@ class WorkLog(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=LogStatus.choices, default=LogStatus.SUBMITTED
     )
-    # The person's reviewer when the log was (re)submitted: the review queue reads this column.
+    # The person's reviewer when the log was (re)submitted: the review queue reads this column, by
+    # the index worklog_queue, which leads with it (so no index of its own).
     reviewer = models.ForeignKey(
         "org.Person",
         verbose_name=_("reviewer"),
@@ -39,6 +45,7 @@ class WorkLog(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="logs_to_review",
+        db_index=False,
     )
     created = models.DateTimeField(_("written"), default=timezone.now)
     submitted = models.DateTimeField(_("submitted"), default=timezone.now)
@@ -106,7 +113,10 @@ class Stat(models.Model):
     :mod:`kaohe.worklog.rollups` rebuilds them from the raw rows and must agree.
     """
 
-    person = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="worklog_stats")
+    # no index of its own: the unique key (person, period, start) leads with it
+    person = models.ForeignKey(
+        "org.Person", on_delete=models.CASCADE, related_name="worklog_stats", db_index=False
+    )
     unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
     period = models.CharField(max_length=5, choices=StatPeriod.choices)
     start = models.DateField()
@@ -152,7 +162,10 @@ class Stat(models.Model):
 class ReviewerStat(models.Model):
     """A reviewer's own record for one week or month: logs received, decided, and how fast."""
 
-    reviewer = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="review_stats")
+    # no index of its own: the unique key (reviewer, period, start) leads with it
+    reviewer = models.ForeignKey(
+        "org.Person", on_delete=models.CASCADE, related_name="review_stats", db_index=False
+    )
     period = models.CharField(max_length=5, choices=StatPeriod.choices)
     start = models.DateField()
     received = models.PositiveIntegerField(default=0)
