@@ -1,7 +1,8 @@
-"""The demo township's appraisal cycle: this quarter's period under the Xiacun (002) preset, in scoring.
+"""The demo township's appraisal cycle: this month's period under the Xiacun (002) preset — a monthly
+scheme — in scoring.
 Every assessor except the demo reviewer has filled their sheet (a draft, not submitted), so the office
 sees scoring progress and the demo reviewer has a sheet to score; the demo staff member has one claim
-waiting for the section. Runs once: it does nothing when the quarter's period exists already."""
+waiting for the section. Runs once: it does nothing when the month's period exists already."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from .inputs import people_of, scored_leaves
 from .models import Period, Scheme
 
 DEMO_PRESET = "002_xiacun"
+DEMO_KIND = PeriodKind.MONTH  # the preset's `period`
 # The preset's tracks read 机关 for the township's offices; windows and institutions count as offices.
 DEMO_UNIT_KINDS = {"window": "机关", "institution": "机关"}
 DEMO_REVIEWER = "reviewer"  # the demo login left to score
@@ -32,13 +34,13 @@ def _share(staff_no: str) -> float:
 
 
 def load_demo_cycle(*, stdout=None, today: date | None = None) -> Period | None:
-    """Create the demo quarter once (after :func:`kaohe.org.demo.load_demo`); a second call, or a
+    """Create the demo month once (after :func:`kaohe.org.demo.load_demo`); a second call, or a
     database without the demo township, does nothing. Returns the period or None."""
     root = Unit.objects.filter(code=DEMO_ROOT_CODE).first()
     if root is None:
         return None
-    first, _last, _code = rules.span(PeriodKind.QUARTER, today or timezone.localdate())
-    existing = Period.objects.filter(unit=root, kind=PeriodKind.QUARTER, start=first).first()
+    first, _last, _code = rules.span(DEMO_KIND, today or timezone.localdate())
+    existing = Period.objects.filter(unit=root, kind=DEMO_KIND, start=first).first()
     if existing is not None:
         return existing
     from kaohe.presets import load_preset
@@ -50,9 +52,7 @@ def load_demo_cycle(*, stdout=None, today: date | None = None) -> Period | None:
         if scheme is None:  # the office may have imported the preset already
             scheme = services.import_scheme(actor=None, text=text, preset=DEMO_PRESET)
         services.attach_scheme(actor=None, scheme=scheme, unit=root, unit_kinds=DEMO_UNIT_KINDS)
-        period = services.create_period(
-            actor=None, unit=root, scheme=scheme, kind=PeriodKind.QUARTER, start=first
-        )
+        period = services.create_period(actor=None, unit=root, scheme=scheme, kind=DEMO_KIND, start=first)
         services.start_scoring(actor=None, period=period)
         _score(period)
         _claim(period)

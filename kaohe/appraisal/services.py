@@ -21,7 +21,7 @@ from kaohe.engine import EngineError, Result, SchemeError, compute, load_scheme
 from kaohe.org.models import Person
 
 from . import rules
-from .choices import AppealStatus, ClaimStatus, PeriodState, SheetStatus
+from .choices import AppealStatus, ClaimStatus, PeriodKind, PeriodState, SheetStatus
 from .inputs import gather, kpi_leaves, people_of, scored_leaves
 from .models import (
     Appeal,
@@ -106,6 +106,17 @@ def create_period(
 ) -> Period:
     """A period of ``kind`` containing ``start`` for the unit subtree under ``scheme``."""
     first, last, code = rules.span(kind, start)
+    if scheme.period_kind != kind:
+        # a monthly scheme's rules (its quotas, tail rules over consecutive periods, log statistics)
+        # mean months: run over a quarter they would be applied to the wrong span
+        raise RuleError(
+            _("The scheme “%(scheme)s” is for periods of kind “%(scheme_kind)s”, not “%(kind)s”.")
+            % {
+                "scheme": scheme.name,
+                "scheme_kind": PeriodKind(scheme.period_kind).label,
+                "kind": PeriodKind(kind).label,
+            }
+        )
     if Period.objects.filter(unit=unit, kind=kind, start=first).exists():
         raise RuleError(_("%(unit)s already has the period %(code)s.") % {"unit": unit.name, "code": code})
     if unit_kinds is None:

@@ -1,5 +1,5 @@
-"""A whole quarter on the demo township with the Xiacun (002) preset, in Chromium: the office starts
-from the preset, assessors score, a claim is approved by the section and the committee, the engine
+"""A whole month on the demo township with the Xiacun (002) preset, a monthly scheme, in Chromium: the
+office starts from the preset, assessors score, a claim is approved by the section and the committee, the engine
 computes, the committee confirms, results are published, a staff member appeals, the appeal is upheld
 into a new version, and that version becomes final."""
 
@@ -46,7 +46,7 @@ def demo(transactional_db, settings, tmp_path):
     load_demo()
 
 
-def test_a_whole_quarter(browser, live_server, demo, tmp_path):
+def test_a_whole_month(browser, live_server, demo, tmp_path):
     from kaohe.appraisal.inputs import scored_leaves
     from kaohe.appraisal.models import Period, ResultSet, Score, Sheet
     from kaohe.org.demo import DEMO_ROOT_CODE
@@ -65,9 +65,9 @@ def test_a_whole_quarter(browser, live_server, demo, tmp_path):
     d.find_element(By.ID, "id_kinds").send_keys("window=机关\ninstitution=机关")
     _click(d, "form[action$='/attach/'] button")
     _wait(d, ".messages")
-    # … creates this quarter's period and starts scoring.
+    # … creates this month's period (the scheme is monthly) and starts scoring.
     d.get(live_server.url + "/appraisal/periods/")
-    Select(d.find_element(By.ID, "id_kind")).select_by_value("quarter")
+    Select(d.find_element(By.ID, "id_kind")).select_by_value("month")
     Select(d.find_element(By.ID, "id_unit")).select_by_value(str(root.pk))
     today = timezone.localdate()
     d.execute_script("document.getElementById('id_start').value = arguments[0];", today.isoformat())

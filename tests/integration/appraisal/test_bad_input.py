@@ -184,3 +184,23 @@ def test_a_grade_change_that_breaks_a_quota(org, login):
     )
     assert "“优秀” allows at most 1 person in 全体" in _messages(response)
     assert snapshot() == before
+
+
+def test_a_period_of_another_kind_than_the_schemes(org, login):
+    sch = helpers.scheme()  # a quarterly scheme
+    before = snapshot()
+    client = login("office")
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        "/appraisal/periods/",
+        {"unit": org.root.pk, "scheme": sch.pk, "kind": "month", "start": "2025-04-01"},
+        follow=True,
+    )
+    assert "is for periods of kind “Quarter”, not “Month”" in _messages(response)
+    assert snapshot() == before and not Period.objects.exists()
+    for kind in ("year", "half"):
+        with pytest.raises(RuleError):
+            services.create_period(actor=None, unit=org.root, scheme=sch, kind=kind, start=date(2025, 4, 1))
+    assert services.create_period(
+        actor=None, unit=org.root, scheme=sch, kind="quarter", start=date(2025, 4, 1)
+    )

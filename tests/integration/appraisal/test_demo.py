@@ -1,4 +1,4 @@
-"""The demo's appraisal cycle: this quarter's period under the Xiacun preset, in scoring, with the
+"""The demo's appraisal cycle: this month's period under the Xiacun preset (a monthly scheme), in scoring, with the
 sheets of every assessor but the demo reviewer filled and a claim waiting; deterministic, idempotent,
 and visible to the office, the reviewer and the staff member."""
 
@@ -22,8 +22,9 @@ def demo(db, settings):
     return load_demo_cycle(today=TODAY)
 
 
-def test_the_demo_opens_this_quarter_under_the_xiacun_preset(demo):
-    assert (demo.code, demo.state, demo.unit.code) == ("2025Q2", "scoring", DEMO_ROOT_CODE)
+def test_the_demo_opens_this_month_under_the_xiacun_preset(demo):
+    assert (demo.code, demo.state, demo.unit.code) == ("2025-05", "scoring", DEMO_ROOT_CODE)
+    assert demo.kind == demo.scheme.period_kind == "month"
     assert demo.scheme.preset == DEMO_PRESET and demo.scheme.name.startswith("夏村镇")
     assert demo.unit_kinds == {"window": "机关", "institution": "机关"}
     assert demo.scheme.attachments.get().unit == demo.unit
@@ -49,7 +50,7 @@ def test_the_demo_cycle_is_deterministic_and_idempotent(demo):
     scores = sorted(Score.objects.values_list("person__staff_no", "indicator", "value"))
     events = Event.objects.count()
     assert load_demo_cycle(today=TODAY) == demo
-    assert load_demo_cycle(today=date(2025, 6, 30)) == demo  # the same quarter
+    assert load_demo_cycle(today=date(2025, 5, 31)) == demo  # the same month
     assert Event.objects.count() == events and Period.objects.count() == 1 and Scheme.objects.count() == 1
     Period.objects.all().delete()
     again = load_demo_cycle(today=TODAY)
