@@ -11,6 +11,10 @@ rates page of a 10,000-person unit.
     DATABASE_URL=… .venv/bin/python benchmarks/worklog.py load --seconds 15 --connections 16
     # 3. the rates page of the 10,000-person unit
     DATABASE_URL=… .venv/bin/python benchmarks/worklog.py rates
+    # 4. CPU per request in one process, one client at a time (after reset): the same WSGI
+    #    application called directly, submissions then bare inserts; far less sensitive to the
+    #    machine's other load than the rates of `load`, and the place to profile from
+    DATABASE_URL=… .venv/bin/python benchmarks/worklog.py inprocess --requests 3000
 
 This module is also the gunicorn application (``benchmarks.worklog:application``): Kaohe's URLs
 plus ``/bench/bare/``, a view that only inserts a row, for the ratio.
@@ -647,6 +651,77 @@ def load(seconds: float, connections: int, port: int, worker_class: str, threads
     )
 
 
+def inprocess(requests: int) -> None:
+    """Call the benchmark's WSGI application directly, one request at a time, as the production
+    settings of ``load`` configure it: ``requests`` submissions by writers who have not written
+    today, then as many bare inserts; wall and process CPU milliseconds per request of each."""
+    import io
+
+    os.environ.update(server_env(KAOHE_BENCH_APP="1"))
+    from django.core.wsgi import get_wsgi_application
+
+    _django(urlconf=True)
+    app = get_wsgi_application()
+    writers = json.loads(
+        Path(os.environ.get("KAOHE_BENCH_WRITERS", "/tmp/kaohe-bench-writers.json")).read_text()
+    )
+    body = '{"content": "走访群众3户，整理台账。", "tags": ["village_visit"]}'.encode()
+
+    def call(path: str, data: bytes, token: str | None) -> str:
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "SCRIPT_NAME": "",
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8765",
+            "HTTP_HOST": "127.0.0.1",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(data),
+            "CONTENT_LENGTH": str(len(data)),
+            "CONTENT_TYPE": "application/json",
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        if token:
+            environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        status: list[str] = []
+        result = app(environ, lambda s, _headers, _exc=None: status.append(s))
+        b"".join(result)
+        result.close()
+        return status[0]
+
+    if len(writers) < requests + 1:
+        raise SystemExit(f"only {len(writers)} writers; generate more or ask for fewer requests")
+    out = {}
+    for name, calls in (
+        ("submit", [("/api/worklog/logs", body, f"{TOKEN_PREFIX}{pid}") for pid in writers[: requests + 1]]),
+        (
+            "bare",
+            [
+                ("/bench/bare/", json.dumps({"person": 10**8 + i, "content": "走访群众3户"}).encode(), None)
+                for i in range(requests + 1)
+            ],
+        ),
+    ):
+        call(*calls[0])  # warm: connection, caches, prepared statements
+        wall, cpu = time.perf_counter(), time.process_time()
+        statuses: dict[str, int] = {}
+        for c in calls[1:]:
+            status = call(*c)
+            statuses[status] = statuses.get(status, 0) + 1
+        out[name] = {
+            "wall_ms_per_request": round((time.perf_counter() - wall) / requests * 1000, 3),
+            "cpu_ms_per_request": round((time.process_time() - cpu) / requests * 1000, 3),
+            "statuses": statuses,
+        }
+    out["cpu_ratio"] = round(out["submit"]["cpu_ms_per_request"] / out["bare"]["cpu_ms_per_request"], 2)
+    print(json.dumps(out, indent=2))
+
+
 def rates(repeat: int = 15) -> None:
     _django()
     from django.test import Client
@@ -693,6 +768,8 @@ def main() -> None:
     ld.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
     sub.add_parser("reset")
     sub.add_parser("rates")
+    ip = sub.add_parser("inprocess")
+    ip.add_argument("--requests", type=int, default=3000)
     a = p.parse_args()
     if a.cmd == "generate":
         generate(a.people, a.days, a.writers)
@@ -700,6 +777,8 @@ def main() -> None:
         load(a.seconds, a.connections, a.port, a.worker_class, a.threads)
     elif a.cmd == "reset":
         reset()
+    elif a.cmd == "inprocess":
+        inprocess(a.requests)
     else:
         rates()
 
