@@ -11,7 +11,7 @@ Only hand-written statements whose SQL is fixed per process belong here (the cac
 text and holds 100 statements). The rest of the application keeps Django's client-side binding,
 which is what connection poolers in transaction mode need: with PgBouncer, prepared statements need
 version 1.21 or later with ``max_prepared_statements`` set, or ``KAOHE_DB_PREPARE=0`` to turn this off
-(see docs/operator-guide.md). psycopg prepares nothing while the connection's ``prepare_threshold`` is
+(see docs/operator.md, §4). psycopg prepares nothing while the connection's ``prepare_threshold`` is
 None (Django's default), so the settings give it one too high for any ORM statement to reach.
 """
 
