@@ -189,6 +189,24 @@ def convert_row(connection, values, converters: list) -> list:
     return out
 
 
+def person_with_unit(connection, values, person_conv: list, unit_conv: list) -> Person:
+    """A Person with its unit cached, as ``select_related("unit")`` gives it, from the values of
+    its columns followed by its unit's (see :func:`columns_and_converters`)."""
+    n = len(person_conv)
+    person = Person.from_db(
+        connection.alias,
+        [f.attname for f in Person._meta.concrete_fields],
+        convert_row(connection, values[:n], person_conv),
+    )
+    unit = Unit.from_db(
+        connection.alias,
+        [f.attname for f in Unit._meta.concrete_fields],
+        convert_row(connection, values[n : n + len(unit_conv)], unit_conv),
+    )
+    Person._meta.get_field("unit").set_cached_value(person, unit)
+    return person
+
+
 _LAST_USED_SQL = 'UPDATE {table} SET "last_used" = %s WHERE "id" = %s'
 _TOKEN_QUERIES: dict[tuple[str, bool], tuple[str, list[list]]] = {}
 UNREAD = object()
@@ -303,18 +321,7 @@ def user_for_token(raw: str):
     start = n_token + len(user_conv)
     person = None
     if first[start] is not None:
-        person = Person.from_db(
-            connection.alias,
-            [f.attname for f in Person._meta.concrete_fields],
-            convert_row(connection, first[start : start + len(person_conv)], person_conv),
-        )
-        start += len(person_conv)
-        unit = Unit.from_db(
-            connection.alias,
-            [f.attname for f in Unit._meta.concrete_fields],
-            convert_row(connection, first[start : start + len(unit_conv)], unit_conv),
-        )
-        Person._meta.get_field("unit").set_cached_value(person, unit)
+        person = person_with_unit(connection, first[start:], person_conv, unit_conv)
     user._kaohe_person = person  # type: ignore[attr-defined]  # read by own_person (kaohe.worklog.selectors)
     return user
 

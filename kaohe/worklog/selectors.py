@@ -13,9 +13,8 @@ from django.http import Http404
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import people_for_user, scope_for
-from kaohe.accounts.services import UNREAD
+from kaohe.accounts.services import UNREAD, person_with_unit
 from kaohe.accounts.services import columns_and_converters as _columns_and_converters
-from kaohe.accounts.services import convert_row as _convert
 from kaohe.db import prepared_cursor
 from kaohe.org.models import Person, Unit
 
@@ -228,19 +227,7 @@ def own_person(user) -> Person | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    n = len(person_conv)
-    person = Person.from_db(
-        connection.alias,
-        [f.attname for f in Person._meta.concrete_fields],
-        _convert(connection, row[:n], person_conv),
-    )
-    unit = Unit.from_db(
-        connection.alias,
-        [f.attname for f in Unit._meta.concrete_fields],
-        _convert(connection, row[n:], unit_conv),
-    )
-    Person._meta.get_field("unit").set_cached_value(person, unit)
-    return person
+    return person_with_unit(connection, row, person_conv, unit_conv)
 
 
 def review_queue(user) -> QuerySet[WorkLog]:
