@@ -58,12 +58,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "kaohe.web.middleware.TokenRequestMiddleware",  # a bearer-token API call skips the browser's parts
+    "kaohe.web.middleware.SessionMiddleware",
     "kaohe.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "kaohe.web.middleware.CsrfViewMiddleware",
+    "kaohe.web.middleware.AuthenticationMiddleware",
+    "kaohe.web.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

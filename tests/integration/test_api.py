@@ -111,3 +111,32 @@ def test_an_action_outside_the_role_is_403_also_with_debug_on(org, settings):
     response = Client().get("/api/worklog/queue", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 403
     assert response.json()["detail"]
+
+
+def test_a_token_request_needs_no_csrf_token_and_touches_no_session(org):
+    # A real browser's checks on: a token call must still go through, and must not open a session.
+    _token, raw = create_api_token(actor=None, user=org.users["reviewer"], name="bot")
+    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = client.post("/api/worklog/approve", {"ids": []}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json() == {"approved": 0}
+    assert "sessionid" not in response.cookies and "csrftoken" not in response.cookies
+
+
+def test_a_bad_token_is_401_even_beside_a_logged_in_session(org, login):
+    # The token is the whole authentication of a token request: a browser's session cookie sent
+    # with it counts for nothing (else a forged bearer header would ride on the cookie, unchecked
+    # for CSRF).
+    client = login("reviewer")
+    client.defaults["HTTP_AUTHORIZATION"] = "Bearer kh_not-a-real-token"
+    assert client.get("/api/me").status_code == 401
+    response = client.post("/api/worklog/approve", {"ids": []}, content_type="application/json")
+    assert response.status_code == 401
+
+
+def test_a_session_request_still_needs_its_csrf_token(org):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(org.users["reviewer"])
+    response = client.post("/api/worklog/approve", {"ids": []}, content_type="application/json")
+    assert response.status_code == 403
+    assert client.get("/api/me").status_code == 200
