@@ -11,6 +11,7 @@ import sys
 COMMAND_MODULES = [
     "kaohe.web.cli",
     "kaohe.org.cli",
+    "kaohe.accounts.cli",
     "kaohe.audit.cli",
     "kaohe.worklog.cli",
     "kaohe.scheduler.cli",

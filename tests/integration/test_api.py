@@ -140,3 +140,16 @@ def test_a_session_request_still_needs_its_csrf_token(org):
     response = client.post("/api/worklog/approve", {"ids": []}, content_type="application/json")
     assert response.status_code == 403
     assert client.get("/api/me").status_code == 200
+
+
+def test_a_token_request_is_answered_in_chinese_unless_english_is_chosen(org):
+    _token, raw = create_api_token(actor=None, user=org.users["staff"], name="bot")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    body = {"content": "  "}
+    chinese = client.post("/api/worklog/logs", body, content_type="application/json")
+    client.cookies["django_language"] = "en"
+    english = client.post("/api/worklog/logs", body, content_type="application/json")
+    assert chinese.status_code == english.status_code == 422
+    assert english.json()["detail"] == "Write what you did today."
+    assert chinese.json()["detail"] != english.json()["detail"]
+    assert chinese.headers["Content-Language"] == "zh-hans"
