@@ -5,8 +5,9 @@ rates page of a 10,000-person unit.
     #    --people 100000 --days 250 (≈ 25 M logs); --days 22 is one month.
     DATABASE_URL=postgres://root@127.0.0.1:5432/kaohe_bench_worklog \
         .venv/bin/python benchmarks/worklog.py generate --people 100000 --days 22 --writers 20000
-    # 2. the two endpoints, served by gunicorn with 2 workers, loaded by wrk (apt-get install wrk);
-    #    reset first undoes the logs a previous load wrote today
+    # 2. the two endpoints, served with 2 worker processes (granian by default, --server gunicorn
+    #    for the other), loaded by wrk (apt-get install wrk); reset first undoes the logs a previous
+    #    load wrote today
     DATABASE_URL=… .venv/bin/python benchmarks/worklog.py reset
     DATABASE_URL=… .venv/bin/python benchmarks/worklog.py load --seconds 15 --connections 16
     # 3. the rates page of the 10,000-person unit
@@ -16,7 +17,7 @@ rates page of a 10,000-person unit.
     #    machine's other load than the rates of `load`, and the place to profile from
     DATABASE_URL=… .venv/bin/python benchmarks/worklog.py inprocess --requests 3000
 
-This module is also the gunicorn application (``benchmarks.worklog:application``): Kaohe's URLs
+This module is also the served WSGI application (``benchmarks.worklog:application``): Kaohe's URLs
 plus ``/bench/bare/``, a view that only inserts a row, for the ratio.
 """
 
@@ -50,7 +51,7 @@ def _django(urlconf: bool = False):
     django.setup()
 
 
-# --- the gunicorn application ------------------------------------------------------------------------
+# --- the served application -------------------------------------------------------------------------
 
 if os.environ.get("KAOHE_BENCH_APP") == "1":
     _django(urlconf=True)
@@ -393,8 +394,9 @@ def _bulk(table: str, columns: list[str], rows: list[tuple], pg: bool, extra: di
 #
 # The load generator is wrk (Debian: apt-get install wrk), a separate process far lighter than a Python
 # client, with a Lua script for the POST bodies and tokens. Every run is bounded in time and targets
-# 127.0.0.1 only. The server is gunicorn with 2 worker processes, DEBUG off (KAOHE_ENV=production) and
-# persistent database connections, as in production.
+# 127.0.0.1 only. The server has 2 worker processes — granian (threads for the WSGI calls) as the
+# operator guide recommends, or gunicorn — DEBUG off (KAOHE_ENV=production) and persistent database
+# connections, as in production.
 
 WRK_SUBMIT = r"""
 -- one POST /api/worklog/logs per writer: writers are dealt out to the wrk threads
@@ -476,7 +478,7 @@ end
 
 
 def server_env(**extra: str) -> dict[str, str]:
-    """The environment of the benchmark's gunicorn: production settings (DEBUG off, warnings only),
+    """The environment of the benchmark's server: production settings (DEBUG off, warnings only),
     plain HTTP on 127.0.0.1."""
     return dict(
         os.environ,
@@ -490,15 +492,31 @@ def server_env(**extra: str) -> dict[str, str]:
     )
 
 
-def serve(app: str, port: int, worker_class: str, threads: int, env: dict[str, str]) -> subprocess.Popen:
-    """gunicorn with 2 worker processes on 127.0.0.1:``port``; returns once it answers."""
-    import http.client
+SERVERS = ("granian", "gunicorn")
 
+
+def server_command(server: str, app: str, port: int, worker_class: str, threads: int) -> list[str]:
+    """The command line of ``server`` with 2 worker processes on 127.0.0.1:``port``: granian with
+    ``threads`` threads per worker for the WSGI calls (its HTTP is Rust; ``worker_class`` is
+    gunicorn's), or gunicorn with ``worker_class`` (``gthread`` with ``threads``, or ``sync``)."""
+    if server == "granian":
+        cmd = [str(ROOT / ".venv/bin/granian"), "--interface", "wsgi", app, "--workers", "2"]
+        cmd += ["--blocking-threads", str(threads), "--host", "127.0.0.1", "--port", str(port)]
+        return cmd + ["--http", "1", "--no-ws", "--log-level", "warning"]
     cmd = [str(ROOT / ".venv/bin/gunicorn"), app, "--workers", "2", "--bind", f"127.0.0.1:{port}"]
     cmd += ["--worker-class", worker_class, "--log-level", "warning", "--keep-alive", "30"]
     if worker_class == "gthread":
         cmd += ["--threads", str(threads)]
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    return cmd
+
+
+def serve(
+    app: str, port: int, worker_class: str, threads: int, env: dict[str, str], server: str = "gunicorn"
+) -> subprocess.Popen:
+    """Start ``server`` (see :func:`server_command`); returns once it answers."""
+    import http.client
+
+    proc = subprocess.Popen(server_command(server, app, port, worker_class, threads), env=env, cwd=ROOT)
     for _ in range(150):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
@@ -508,11 +526,11 @@ def serve(app: str, port: int, worker_class: str, threads: int, env: dict[str, s
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("gunicorn did not start")
+    raise RuntimeError(f"{server} did not start")
 
 
 def _cpu_seconds(port: int, database: str) -> tuple[float, float]:
-    """User + system CPU seconds used so far by the gunicorn processes serving ``port`` and by the
+    """User + system CPU seconds used so far by the server's processes serving ``port`` and by the
     PostgreSQL processes of ``database`` plus its background ones (WAL writer, checkpointer …), from
     /proc. Reported per request: unlike the rate, that hardly depends on what else runs meanwhile."""
     app = db = 0.0
@@ -526,7 +544,9 @@ def _cpu_seconds(port: int, database: str) -> tuple[float, float]:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
         used = (int(fields[11]) + int(fields[12])) / tick
-        if comm == "gunicorn" and f"127.0.0.1:{port}" in cmd:
+        if (comm == "gunicorn" and f"127.0.0.1:{port}" in cmd) or (
+            "bin/granian " in cmd and f" --port {port} " in cmd
+        ):
             app += used
         elif comm == "postgres" and (f" {database} " in cmd or "(" not in cmd and "[local]" not in cmd):
             db += used
@@ -535,7 +555,7 @@ def _cpu_seconds(port: int, database: str) -> tuple[float, float]:
 
 def run_wrk(script: str, port: int, seconds: float, connections: int, threads: int, *args: str) -> dict:
     """Run wrk with ``script`` (plus the summary) against 127.0.0.1; returns its summary, with the
-    CPU milliseconds per request of the gunicorn workers and of PostgreSQL during the run."""
+    CPU milliseconds per request of the server's processes and of PostgreSQL during the run."""
     import tempfile
 
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
@@ -557,7 +577,7 @@ def run_wrk(script: str, port: int, seconds: float, connections: int, threads: i
     line = next(x for x in out.splitlines() if x.startswith("WRK "))
     result = json.loads(line[4:])
     n = max(result["requests"], 1)
-    result["cpu_ms_per_request"] = {"gunicorn": round(1000 * app / n, 2), "postgres": round(1000 * db / n, 2)}
+    result["cpu_ms_per_request"] = {"server": round(1000 * app / n, 2), "postgres": round(1000 * db / n, 2)}
     return result
 
 
@@ -615,7 +635,7 @@ def reset() -> None:
     print(f"reset: {len(logs)} of today's logs undone")
 
 
-def load(seconds: float, connections: int, port: int, worker_class: str, threads: int) -> None:
+def load(seconds: float, connections: int, port: int, server: str, worker_class: str, threads: int) -> None:
     writers = Path(os.environ.get("KAOHE_BENCH_WRITERS", "/tmp/kaohe-bench-writers.json"))
     pids = json.loads(writers.read_text())
     import tempfile
@@ -623,8 +643,14 @@ def load(seconds: float, connections: int, port: int, worker_class: str, threads
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(map(str, pids)) + "\n")
     before = loadavg()
+    app = "benchmarks.worklog:application"
     proc = serve(
-        "benchmarks.worklog:application", port, worker_class, threads, server_env(KAOHE_BENCH_APP="1")
+        app,
+        port,
+        worker_class,
+        threads,
+        server_env(KAOHE_BENCH_APP="1"),
+        server=server,
     )
     try:
         wrk_threads = 1
@@ -637,8 +663,7 @@ def load(seconds: float, connections: int, port: int, worker_class: str, threads
     print(
         json.dumps(
             {
-                "server": f"gunicorn --workers 2 --worker-class {worker_class}"
-                + (f" --threads {threads}" if worker_class == "gthread" else ""),
+                "server": " ".join([server, *server_command(server, app, port, worker_class, threads)[1:]]),
                 "wrk": f"-t {wrk_threads} -c {connections} -d {seconds:g}s",
                 "loadavg_before": before,
                 "loadavg_after": loadavg(),
@@ -764,8 +789,9 @@ def main() -> None:
     ld.add_argument("--seconds", type=float, default=15)
     ld.add_argument("--connections", type=int, default=16)
     ld.add_argument("--port", type=int, default=8765)
-    ld.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
-    ld.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
+    ld.add_argument("--server", default="granian", choices=SERVERS)
+    ld.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"], help="gunicorn's")
+    ld.add_argument("--threads", type=int, default=4, help="threads per worker (granian; gunicorn gthread)")
     sub.add_parser("reset")
     sub.add_parser("rates")
     ip = sub.add_parser("inprocess")
@@ -774,7 +800,7 @@ def main() -> None:
     if a.cmd == "generate":
         generate(a.people, a.days, a.writers)
     elif a.cmd == "load":
-        load(a.seconds, a.connections, a.port, a.worker_class, a.threads)
+        load(a.seconds, a.connections, a.port, a.server, a.worker_class, a.threads)
     elif a.cmd == "reset":
         reset()
     elif a.cmd == "inprocess":
