@@ -71,3 +71,8 @@ def test_revoke_refuses_an_unknown_or_ambiguous_token(org, capsys):
     assert "give the id" in capsys.readouterr().err
     assert not ApiToken.objects.filter(revoked=True).exists()
     assert main(["token", "revoke", str(a.pk)]) == 0
+
+
+def test_revoke_refuses_an_id_beyond_any_token(org, capsys):
+    assert main(["token", "revoke", "9" * 30]) == 2
+    assert "no token" in capsys.readouterr().err
