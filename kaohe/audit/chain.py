@@ -32,6 +32,9 @@ HASHED_FIELDS = (
     "before",
     "after",
 )
+# Hashed when set, so that events written before it existed keep their hashes.
+OPTIONAL_FIELDS = ("unit_id",)
+READ_FIELDS = HASHED_FIELDS + OPTIONAL_FIELDS
 
 
 def _canonical_time(at: datetime) -> str:
@@ -41,6 +44,7 @@ def _canonical_time(at: datetime) -> str:
 def event_hash(prev_hash: str, values: dict) -> str:
     """SHA-256 of the previous hash and the event's canonical JSON."""
     body = {name: values[name] for name in HASHED_FIELDS}
+    body |= {name: values[name] for name in OPTIONAL_FIELDS if values.get(name) is not None}
     body["at"] = _canonical_time(body["at"])
     payload = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + "\n" + payload).encode()).hexdigest()
@@ -58,7 +62,7 @@ def seal_batch(limit: int = 5000) -> int:
             with transaction.atomic():
                 seq, prev = _head()
                 pending = list(
-                    Event.objects.filter(seq__isnull=True).order_by("id").values(*HASHED_FIELDS)[:limit]
+                    Event.objects.filter(seq__isnull=True).order_by("id").values(*READ_FIELDS)[:limit]
                 )
                 if not pending:
                     return 0
@@ -137,7 +141,7 @@ def verify(published: tuple[int, str] | None = None) -> Report:
     rows = (
         Event.objects.filter(seq__isnull=False)
         .order_by("seq")
-        .values(*HASHED_FIELDS, "prev_hash", "hash")
+        .values(*READ_FIELDS, "prev_hash", "hash")
         .iterator(chunk_size=5000)
     )
     for values in rows:

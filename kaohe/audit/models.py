@@ -14,6 +14,9 @@ class Event(models.Model):
     # A plain id, not a foreign key: deleting an account must never rewrite sealed history.
     actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)
     actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    # The unit the event belongs to, for cutting the trail to an inspector's subtree; a plain id for
+    # the same reason as actor_id. None for events of no unit (accounts, tokens, the system).
+    unit_id = models.BigIntegerField(_("unit id"), null=True, blank=True)
     action = models.CharField(_("action"), max_length=80)
     object_type = models.CharField(_("object type"), max_length=80, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
@@ -35,6 +38,8 @@ class Event(models.Model):
             models.Index(fields=["actor_id", "at"], name="audit_event_actor_at"),
             # audit page filter "when"
             models.Index(fields=["at"], name="audit_event_at"),
+            # an inspector's subtree, newest first
+            models.Index(fields=["unit_id", "id"], name="audit_event_unit"),
             # the sealer's "unsealed events in id order"
             models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_event_unsealed"),
         ]

@@ -4,6 +4,7 @@ transaction, so the event and the change commit or roll back together."""
 import json
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -93,6 +94,34 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return to_json(data)
 
 
+UNIT_PATHS = ("unit", "person", "period", "campaign")
+
+
+def unit_id_of(obj: models.Model | None) -> int | None:
+    """The unit an event about ``obj`` belongs to, so that an inspector of a subtree reads its part
+    of the trail: a unit is its own; otherwise the object's ``unit``, else the unit of its
+    ``person``, ``period`` or ``campaign`` (the first such field it has; the services pass those
+    objects already loaded). None for an object of no unit (an account, a token)."""
+    if obj is None:
+        return None
+    meta = obj._meta
+    if meta.label_lower == "org.unit":
+        return obj.pk
+    for name in UNIT_PATHS:
+        try:
+            field = meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if not field.concrete:
+            continue  # a reverse relation of that name, not a column of obj
+        if name == "unit":
+            return getattr(obj, field.attname)
+        if getattr(obj, field.attname) is None:
+            return None
+        return unit_id_of(getattr(obj, name))
+    return None
+
+
 def event(
     *,
     actor: Any,
@@ -103,17 +132,22 @@ def event(
     object_repr: str = "",
     before: Any = None,
     after: Any = None,
+    unit_id: int | None = None,
 ) -> Event:
-    """The event :func:`record` appends, not yet saved."""
+    """The event :func:`record` appends, not yet saved. Its unit is ``unit_id``, else that of ``obj``
+    (:func:`unit_id_of`)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
+        if unit_id is None:
+            unit_id = unit_id_of(obj)
     actor_id = getattr(actor, "pk", None)
     actor_label = getattr(actor, "username", "") or ("system" if actor is None else str(actor))
     return Event(
         actor_id=actor_id,
         actor_label=actor_label[:150],
+        unit_id=unit_id,
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -133,8 +167,10 @@ def record(
     object_repr: str = "",
     before: Any = None,
     after: Any = None,
+    unit_id: int | None = None,
 ) -> Event:
-    """Append an event. ``actor`` is a user, or None for the system (jobs, the command line)."""
+    """Append an event. ``actor`` is a user, or None for the system (jobs, the command line); the
+    unit is ``unit_id``, else that of ``obj``."""
     ev = event(
         actor=actor,
         action=action,
@@ -144,6 +180,7 @@ def record(
         object_repr=object_repr,
         before=before,
         after=after,
+        unit_id=unit_id,
     )
     insert(ev)
     return ev

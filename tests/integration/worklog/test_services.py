@@ -21,7 +21,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 def test_it_writes_a_log_on_time_with_its_audit_event_and_rollups(org, write):
     log = write(tags=["key_task"])
     assert log.status == "submitted" and not log.late and log.reviewer_id == org.a1.pk
-    assert Event.objects.filter(action="worklog.log.create", object_id=str(log.pk)).exists()
+    event = Event.objects.get(action="worklog.log.create", object_id=str(log.pk))
+    assert event.unit_id == org.unit_a.pk  # the writer's unit: the trail of unit A's inspector
     month = Stat.objects.get(person=org.a2, period="month", start=date(2025, 6, 1))
     week = Stat.objects.get(person=org.a2, period="week", start=date(2025, 6, 2))
     assert (month.filled, month.on_time, month.late) == (1, 1, 0)
@@ -69,6 +70,8 @@ def test_only_the_person_writes_their_log(org):
 def test_attachments_are_checked_by_content_and_size(org, write, settings):
     log = write(files=[SimpleUploadedFile("photo.png", PNG)])
     assert log.attachments.get().content_type == "image/png"
+    # written through the ORM (a log with files), its event carries the unit too
+    assert Event.objects.get(action="worklog.log.create", object_id=str(log.pk)).unit_id == org.unit_a.pk
     with pytest.raises(ValidationError, match="not a photo"):
         write(day=WED, files=[SimpleUploadedFile("fake.png", b"MZ\x90\x00 not an image")])
     settings.KAOHE_WORKLOG_ATTACHMENT_BYTES = 50
