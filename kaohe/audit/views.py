@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from kaohe.org.models import Unit
+
 from .models import Event, Seal
 from .selectors import events_for_user
 
@@ -53,6 +55,13 @@ def events(request):
     in_scope = events_for_user(request.user)
     form = EventFilterForm(request.GET)
     page = Paginator(form.filter(in_scope), 50).get_page(request.GET.get("page"))
+    units = dict(
+        Unit.objects.filter(pk__in={e.unit_id for e in page.object_list if e.unit_id}).values_list(
+            "pk", "name"
+        )
+    )
+    for e in page.object_list:
+        e.unit_name = units.get(e.unit_id, "")  # a unit deleted since keeps its id on the event
     query = request.GET.copy()
     query.pop("page", None)
     chain = {

@@ -61,6 +61,7 @@ def test_an_inspector_of_a_unit_reads_only_that_subtree(org, events):
 def test_an_inspector_over_the_top_unit_reads_everything(org, login, events):
     page = _seen(login("inspector"))
     assert "甲子科" in page and "王三丰" in page and "机器人令牌" in page
+    assert "<td>财政所</td>" in page  # the unit column of the person's event
 
 
 def test_other_roles_are_refused(org, login, events):
