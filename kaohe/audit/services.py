@@ -132,22 +132,18 @@ def event(
     object_repr: str = "",
     before: Any = None,
     after: Any = None,
-    unit_id: int | None = None,
 ) -> Event:
-    """The event :func:`record` appends, not yet saved. Its unit is ``unit_id``, else that of ``obj``
-    (:func:`unit_id_of`)."""
+    """The event :func:`record` appends, not yet saved; its unit is that of ``obj`` (:func:`unit_id_of`)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-        if unit_id is None:
-            unit_id = unit_id_of(obj)
     actor_id = getattr(actor, "pk", None)
     actor_label = getattr(actor, "username", "") or ("system" if actor is None else str(actor))
     return Event(
         actor_id=actor_id,
         actor_label=actor_label[:150],
-        unit_id=unit_id,
+        unit_id=unit_id_of(obj),
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -167,10 +163,9 @@ def record(
     object_repr: str = "",
     before: Any = None,
     after: Any = None,
-    unit_id: int | None = None,
 ) -> Event:
     """Append an event. ``actor`` is a user, or None for the system (jobs, the command line); the
-    unit is ``unit_id``, else that of ``obj``."""
+    unit is that of ``obj``."""
     ev = event(
         actor=actor,
         action=action,
@@ -180,7 +175,6 @@ def record(
         object_repr=object_repr,
         before=before,
         after=after,
-        unit_id=unit_id,
     )
     insert(ev)
     return ev

@@ -50,9 +50,8 @@ def _seen(client) -> str:
 
 
 def test_an_inspector_of_a_unit_reads_only_that_subtree(org, events):
-    make_user("inspector_a", "inspector", org.unit_a)
     client = Client()
-    client.force_login(type(org.users["inspector"]).objects.get(username="inspector_a"))
+    client.force_login(make_user("inspector_a", "inspector", org.unit_a))
     page = _seen(client)
     assert "甲子科" in page
     assert "王三丰" not in page and "机器人令牌" not in page
