@@ -6,13 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    STAFF = "staff", _("Staff")  # 干部 / 工作人员
-    REVIEWER = "reviewer", _("Reviewer")  # 分管领导 / 科室负责人
-    OFFICE = "office", _("Appraisal office")  # 考核办
-    INSPECTOR = "inspector", _("Inspector")  # 纪委
-    LEADER = "leader", _("Leader")  # 党委 / 主要领导
+from kaohe.platform.roles import Role
 
 
 class RoleGrant(models.Model):

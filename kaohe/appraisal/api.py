@@ -10,6 +10,7 @@ from ninja import Router
 
 from kaohe.accounts.scope import require_role
 from kaohe.org.api import Id, Out
+from kaohe.platform.roles import OVERSEE
 
 from . import selectors as sel
 from .choices import PeriodKind, PeriodState
@@ -84,13 +85,13 @@ def _result(r) -> ResultOut:
 
 @router.get("/periods", response=list[PeriodOut], summary="Appraisal periods in scope")
 def list_periods(request: HttpRequest):
-    require_role(request.user, *sel.OVERSEERS)
+    require_role(request.user, *OVERSEE)
     return [_period(p) for p in sel.periods_for_user(request.user)[:500]]
 
 
 @router.get("/periods/{period_id}/results", response=list[ResultOut], summary="Results in force of a period")
 def period_results(request: HttpRequest, period_id: Id):
-    require_role(request.user, *sel.OVERSEERS)
+    require_role(request.user, *OVERSEE)
     period = sel.get_period_for_user(request.user, period_id)
     rows = (
         PersonResult.objects.filter(result_set__period=period, result_set__current=True)

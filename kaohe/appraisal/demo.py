@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaohe.engine import load_scheme
+from kaohe.engine.periods import span
 from kaohe.org.demo import DEMO_ROOT_CODE
 from kaohe.org.models import Person, Unit
 
-from . import rules, services
+from . import services
 from .choices import PeriodKind
 from .inputs import people_of, scored_leaves
 from .models import Period, Scheme
@@ -39,7 +40,7 @@ def load_demo_cycle(*, stdout=None, today: date | None = None) -> Period | None:
     root = Unit.objects.filter(code=DEMO_ROOT_CODE).first()
     if root is None:
         return None
-    first, _last, _code = rules.span(DEMO_KIND, today or timezone.localdate())
+    first = span(DEMO_KIND, today or timezone.localdate()).first
     existing = Period.objects.filter(unit=root, kind=DEMO_KIND, start=first).first()
     if existing is not None:
         return existing

@@ -3,6 +3,7 @@ follow-ups, each one small query."""
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import scope_for
+from kaohe.platform.roles import COMMITTEE
 
 from . import selectors as sel
 from .choices import AppealStatus, ClaimStatus, PeriodState, SheetStatus
@@ -40,7 +41,7 @@ def home_sections(user) -> dict:
     n = 0
     if scope.has_role(Role.REVIEWER):
         n += claims.filter(status=ClaimStatus.SUBMITTED).count()
-    if scope.has_role(*sel.COMMITTEE):
+    if scope.has_role(*COMMITTEE):
         n += claims.filter(status=ClaimStatus.SECTION_APPROVED).count()
         out["appraisal_appeals"] = (
             sel.appeals_for_user(user).filter(status=AppealStatus.FILED).exclude(person__user=user).count()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .choices import PeriodKind, PeriodState
+from kaohe.platform.errors import Refusal
+
+from .choices import PeriodState
 
 S = PeriodState
 # Forward moves, each done by one service; computation itself moves scoring → computed.
@@ -27,32 +28,9 @@ SCORABLE = (S.OPEN, S.SCORING)
 CLAIMABLE = (S.OPEN, S.SCORING, S.COMPUTED)
 
 
-class RuleError(ValueError):
-    """A refusal with a message for the user."""
-
-
-def span(kind: str, start: date) -> tuple[date, date, str]:
-    """First day, last day and sortable code of the period of ``kind`` containing ``start``."""
-    y = start.year
-    if kind == PeriodKind.MONTH:
-        first, months, code = date(y, start.month, 1), 1, f"{y}-{start.month:02d}"
-    elif kind == PeriodKind.QUARTER:
-        q = (start.month - 1) // 3
-        first, months, code = date(y, 3 * q + 1, 1), 3, f"{y}Q{q + 1}"
-    elif kind == PeriodKind.HALF:
-        h = (start.month - 1) // 6
-        first, months, code = date(y, 6 * h + 1, 1), 6, f"{y}H{h + 1}"
-    elif kind == PeriodKind.YEAR:
-        first, months, code = date(y, 1, 1), 12, f"{y}"
-    else:
-        raise RuleError(_("Unknown period kind %(kind)s.") % {"kind": kind})
-    yy, mm = divmod(first.month - 1 + months, 12)
-    return first, date(first.year + yy, mm + 1, 1) - timedelta(days=1), code
-
-
 def check_move(state: str, to: str) -> None:
     if FORWARD.get(S(state)) != to:
-        raise RuleError(
+        raise Refusal(
             _("A period in state “%(state)s” cannot move to “%(to)s”.")
             % {"state": S(state).label, "to": S(to).label}
         )
@@ -60,7 +38,7 @@ def check_move(state: str, to: str) -> None:
 
 def undo_target(state: str) -> str:
     if state not in UNDO:
-        raise RuleError(_("The state “%(state)s” cannot be undone.") % {"state": S(state).label})
+        raise Refusal(_("The state “%(state)s” cannot be undone.") % {"state": S(state).label})
     return UNDO[S(state)]
 
 
@@ -68,7 +46,7 @@ def check_score(value: float, points: float | None, key: str, task: bool = False
     """A score lies between 0 and the indicator's points (0–100 under weights; a rate 0–100%)."""
     top = 100.0 if (points is None or task) else float(points)
     if not math.isfinite(value) or value < 0 or value > top:
-        raise RuleError(
+        raise Refusal(
             _("%(indicator)s: expected a score between 0 and %(top)s, found %(value)s.")
             % {"indicator": key, "top": f"{top:g}", "value": f"{value:g}"}
         )
@@ -113,12 +91,12 @@ def check_quota(grades: list[str], quota: dict, counts: dict[str, int]) -> str |
 def check_points(category: str, spec, points: float) -> None:
     """A claim's points lie within its category's range."""
     if spec is None:
-        raise RuleError(_("%(category)s is not a category of the scheme.") % {"category": category})
+        raise Refusal(_("%(category)s is not a category of the scheme.") % {"category": category})
     if spec.source != "claims":
-        raise RuleError(_("%(category)s is counted from records, not claimed.") % {"category": category})
+        raise Refusal(_("%(category)s is counted from records, not claimed.") % {"category": category})
     lo, hi = spec.points if spec.points else (0.0, math.inf)
     if not math.isfinite(points) or points < lo or points > hi or points <= 0:
-        raise RuleError(
+        raise Refusal(
             _("%(category)s: expected points between %(lo)s and %(hi)s, found %(points)s.")
             % {"category": category, "lo": f"{lo:g}", "hi": f"{hi:g}", "points": f"{points:g}"}
         )

@@ -9,12 +9,9 @@ from django.http import Http404
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import people_for_user, scope_for
+from kaohe.platform.roles import BROWSE, COMMITTEE, OVERSEE
 
 from .models import Appeal, Claim, Evidence, Period, PersonResult, ResultSet, Scheme, Sheet
-
-OVERSEERS = (Role.OFFICE, Role.INSPECTOR, Role.LEADER)
-COMMITTEE = (Role.OFFICE, Role.INSPECTOR)
-RESULT_READERS = (Role.OFFICE, Role.INSPECTOR, Role.LEADER, Role.REVIEWER)
 
 
 def _get(qs: QuerySet, pk):
@@ -24,17 +21,17 @@ def _get(qs: QuerySet, pk):
         raise Http404 from None
 
 
-def periods_for_user(user, roles=OVERSEERS) -> QuerySet[Period]:
+def periods_for_user(user, roles=OVERSEE) -> QuerySet[Period]:
     return Period.objects.filter(unit__in=scope_for(user).units(roles)).select_related("unit", "scheme")
 
 
-def get_period_for_user(user, pk, roles=OVERSEERS) -> Period:
+def get_period_for_user(user, pk, roles=OVERSEE) -> Period:
     return _get(periods_for_user(user, roles), pk)
 
 
 def schemes_for_user(user) -> QuerySet[Scheme]:
     """Schemes attached inside the user's scope, and schemes not attached anywhere yet."""
-    units = scope_for(user).units(OVERSEERS)
+    units = scope_for(user).units(OVERSEE)
     return Scheme.objects.filter(Q(attachments__unit__in=units) | Q(attachments__isnull=True)).distinct()
 
 
@@ -72,7 +69,7 @@ def rows_for_user(user) -> QuerySet[PersonResult]:
     """Own results, and the results of the people the user oversees or reviews."""
     scope = scope_for(user)
     q = Q(person__user=user) if user.is_authenticated else Q(pk__in=[])
-    roles = [r for r in RESULT_READERS if scope.has_role(r)]
+    roles = [r for r in BROWSE if scope.has_role(r)]
     if roles:
         q |= Q(person__in=people_for_user(user, roles))
     return PersonResult.objects.filter(q).select_related(

@@ -1,11 +1,12 @@
 """Writes of the appraisal cycle. Each service is keyword-only, runs in one transaction and records
-its audit event there; a refusal raises ``RuleError`` (a clear message) and changes nothing."""
+its audit event there; a refusal raises ``Refusal`` (a clear message) and changes nothing."""
 
 from __future__ import annotations
 
 import math
 import pickle
 import zlib
+from dataclasses import astuple
 from datetime import date
 from decimal import Decimal
 
@@ -18,7 +19,9 @@ from django.utils.translation import ngettext
 
 from kaohe.audit.services import record
 from kaohe.engine import EngineError, Result, SchemeError, compute, load_scheme
+from kaohe.engine.periods import span
 from kaohe.org.models import Person
+from kaohe.platform.errors import Refusal
 
 from . import rules
 from .choices import AppealStatus, ClaimStatus, PeriodKind, PeriodState, SheetStatus
@@ -38,7 +41,6 @@ from .models import (
     Score,
     Sheet,
 )
-from .rules import RuleError
 
 S = PeriodState
 
@@ -58,9 +60,9 @@ def import_scheme(*, actor, text: str, preset: str = "") -> Scheme:
     try:
         parsed = load_scheme(text, file="scheme.yaml")
     except SchemeError as exc:
-        raise RuleError("\n".join(scheme_problems(exc))) from None
+        raise Refusal("\n".join(scheme_problems(exc))) from None
     if Scheme.objects.filter(name=parsed.scheme, version=parsed.version).exists():
-        raise RuleError(
+        raise Refusal(
             _("Version %(version)s of %(name)s exists already; give the file a new version.")
             % {"version": parsed.version, "name": parsed.scheme}
         )
@@ -105,11 +107,13 @@ def create_period(
     unit_kinds: dict[str, str] | None = None,
 ) -> Period:
     """A period of ``kind`` containing ``start`` for the unit subtree under ``scheme``."""
-    first, last, code = rules.span(kind, start)
+    if kind not in PeriodKind.values:
+        raise Refusal(_("Unknown period kind %(kind)s.") % {"kind": kind})
+    first, last, code = astuple(span(kind, start))
     if scheme.period_kind != kind:
         # a monthly scheme's rules (its quotas, tail rules over consecutive periods, log statistics)
         # mean months: run over a quarter they would be applied to the wrong span
-        raise RuleError(
+        raise Refusal(
             _("The scheme “%(scheme)s” is for periods of kind “%(scheme_kind)s”, not “%(kind)s”.")
             % {
                 "scheme": scheme.name,
@@ -118,7 +122,7 @@ def create_period(
             }
         )
     if Period.objects.filter(unit=unit, kind=kind, start=first).exists():
-        raise RuleError(_("%(unit)s already has the period %(code)s.") % {"unit": unit.name, "code": code})
+        raise Refusal(_("%(unit)s already has the period %(code)s.") % {"unit": unit.name, "code": code})
     if unit_kinds is None:
         att = Attachment.objects.filter(scheme=scheme, unit=unit).first()
         unit_kinds = att.unit_kinds if att else {}
@@ -196,7 +200,7 @@ def publish(*, actor, period: Period, today: date | None = None) -> Period:
     caller, period = period, _lock(period)
     rules.check_move(period.state, S.PUBLICITY)
     if not period.decisions.exists():
-        raise RuleError(_("Record the committee's decision before publishing."))
+        raise Refusal(_("Record the committee's decision before publishing."))
     today = today or timezone.localdate()
     cal = calendar(period)
     period.published_on = today
@@ -239,7 +243,7 @@ def finalize(*, actor, period: Period, today: date | None = None) -> Period:
     rules.check_move(period.state, S.FINAL)
     today = today or timezone.localdate()
     if period.publicity_end is None or today <= period.publicity_end:
-        raise RuleError(_("The publicity window runs until %(day)s.") % {"day": period.publicity_end})
+        raise Refusal(_("The publicity window runs until %(day)s.") % {"day": period.publicity_end})
     return _move(actor, period, S.FINAL, "appraisal.period.final", caller)
 
 
@@ -251,7 +255,7 @@ def close_publicity(now=None) -> int:
         try:
             finalize(actor=None, period=period, today=today)
             done += 1
-        except RuleError:  # another scheduler got there first
+        except Refusal:  # another scheduler got there first
             continue
     return done
 
@@ -283,18 +287,18 @@ def save_sheet(
     )
     period = sheet.period
     if period.state not in rules.SCORABLE:
-        raise RuleError(_("Scores can be entered only while the period is open or in scoring."))
+        raise Refusal(_("Scores can be entered only while the period is open or in scoring."))
     if sheet.status == SheetStatus.SUBMITTED:
-        raise RuleError(_("This sheet has been submitted."))
+        raise Refusal(_("This sheet has been submitted."))
     leaves = scored_leaves(period.scheme.parsed())
     allowed = set(sheet_people(sheet).values_list("id", flat=True))
     keep, drop = [], []
     for pid, key, value, comment in entries:
         if pid not in allowed:
-            raise RuleError(_("Person %(id)s is not on this sheet.") % {"id": pid})
+            raise Refusal(_("Person %(id)s is not on this sheet.") % {"id": pid})
         leaf = leaves.get(key)
         if leaf is None:
-            raise RuleError(_("%(indicator)s is not an indicator scored on sheets.") % {"indicator": key})
+            raise Refusal(_("%(indicator)s is not an indicator scored on sheets.") % {"indicator": key})
         if value is None:
             drop.append((pid, key))
             continue
@@ -305,7 +309,7 @@ def save_sheet(
             period.comment_below if leaf.node.comment_below is None else round(leaf.node.comment_below * 100)
         )
         if rules.needs_comment(value, leaf.node.points, below, task) and not comment.strip():
-            raise RuleError(
+            raise Refusal(
                 _("%(indicator)s: a score below %(share)s%% of the points needs a comment.")
                 % {"indicator": key, "share": below}
             )
@@ -332,7 +336,7 @@ def save_sheet(
         expected = len(allowed) * len(leaves)
         have = Score.objects.filter(period=period, person_id__in=allowed, indicator__in=list(leaves)).count()
         if have < expected:
-            raise RuleError(
+            raise Refusal(
                 ngettext(
                     "%(n)s score is still missing; fill every cell before submitting.",
                     "%(n)s scores are still missing; fill every cell before submitting.",
@@ -355,7 +359,7 @@ def save_sheet(
 @transaction.atomic
 def reopen_sheet(*, actor, sheet: Sheet) -> Sheet:
     if sheet.period.state not in rules.SCORABLE:
-        raise RuleError(_("Scores can be entered only while the period is open or in scoring."))
+        raise Refusal(_("Scores can be entered only while the period is open or in scoring."))
     sheet.status = SheetStatus.DRAFT
     sheet.save(update_fields=["status"])
     record(actor=actor, action="appraisal.sheet.reopen", obj=sheet)
@@ -392,7 +396,7 @@ def save_kpis(*, actor, period: Period, rows: list[dict]) -> int:
     """Store KPI rows {person (staff no), indicator, measure, actual, target, multiple}; every row is
     checked first, so the import lands whole or not at all."""
     if period.state not in rules.SCORABLE:
-        raise RuleError(_("KPIs can be entered only while the period is open or in scoring."))
+        raise Refusal(_("KPIs can be entered only while the period is open or in scoring."))
     scheme = period.scheme.parsed()
     kpis = kpi_leaves(scheme)
     by_tail: dict[str, set[str]] = {}
@@ -405,12 +409,12 @@ def save_kpis(*, actor, period: Period, rows: list[dict]) -> int:
     for n, row in enumerate(rows, start=2):
         pid = staff.get(str(row.get("person", "")).strip())
         if pid is None:
-            raise RuleError(
+            raise Refusal(
                 _row_problem(n, _("no person %(no)s in this period's unit.") % {"no": row.get("person")})
             )
         keys = by_tail.get(str(row.get("indicator", "")).strip(), set())
         if len(keys) != 1:
-            raise RuleError(
+            raise Refusal(
                 _row_problem(
                     n,
                     _("%(indicator)s is not one KPI indicator of the scheme.")
@@ -421,7 +425,7 @@ def save_kpis(*, actor, period: Period, rows: list[dict]) -> int:
         spec = kpis[key].node.kpi
         measure = str(row.get("measure", "")).strip()
         if spec is not None and measure not in spec.measures:
-            raise RuleError(
+            raise Refusal(
                 _row_problem(
                     n,
                     _("expected a measure among %(m)s, found %(found)s.")
@@ -432,9 +436,9 @@ def save_kpis(*, actor, period: Period, rows: list[dict]) -> int:
             actual, target = float(row["actual"]), float(row["target"])
             multiple = float(row.get("multiple") or 0)
         except (KeyError, TypeError, ValueError):
-            raise RuleError(_row_problem(n, _("actual, target and multiple must be numbers."))) from None
+            raise Refusal(_row_problem(n, _("actual, target and multiple must be numbers."))) from None
         if not (math.isfinite(actual) and math.isfinite(target)) or target == 0:
-            raise RuleError(_row_problem(n, _("expected a finite actual and a non-zero target.")))
+            raise Refusal(_row_problem(n, _("expected a finite actual and a non-zero target.")))
         objs.append(
             Kpi(
                 period=period,
@@ -465,9 +469,9 @@ def file_claim(
 ) -> Claim:
     """A claim within its category's range and under its point caps, with checked evidence."""
     if period.state not in rules.CLAIMABLE:
-        raise RuleError(_("Claims are closed for this period."))
+        raise Refusal(_("Claims are closed for this period."))
     if not reason.strip():
-        raise RuleError(_("Give the reason for the claim."))
+        raise Refusal(_("Give the reason for the claim."))
     scheme = period.scheme.parsed()
     spec = scheme.adjustments.get(category)
     rules.check_points(category, spec, float(points))
@@ -479,7 +483,7 @@ def file_claim(
             status=ClaimStatus.REJECTED
         ).aggregate(s=Sum("points"))["s"] or Decimal(0)
         if float(so_far + points) > limit:
-            raise RuleError(
+            raise Refusal(
                 _("%(cap)s allows at most %(limit)s points; %(sofar)s are claimed already.")
                 % {"cap": cap_name, "limit": f"{limit:g}", "sofar": f"{float(so_far):g}"}
             )
@@ -506,7 +510,7 @@ def _store_evidence(files, **owner) -> None:
         try:
             checked = check_upload(upload)
         except ValidationError as exc:
-            raise RuleError(" ".join(exc.messages)) from None
+            raise Refusal(" ".join(exc.messages)) from None
         ev = Evidence(
             name=checked.name,
             content_type=checked.content_type,
@@ -523,9 +527,9 @@ def decide_claim(*, actor, claim: Claim, approve: bool, note: str) -> Claim:
     """The section decides a submitted claim, then the committee one the section approved."""
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.period.state not in rules.CLAIMABLE:
-        raise RuleError(_("Claims are closed for this period."))
+        raise Refusal(_("Claims are closed for this period."))
     if not approve and not note.strip():
-        raise RuleError(_("Give the reason for rejecting the claim."))
+        raise Refusal(_("Give the reason for rejecting the claim."))
     before = claim.status
     if claim.status == ClaimStatus.SUBMITTED:
         claim.section_note = note.strip()[:300]
@@ -534,7 +538,7 @@ def decide_claim(*, actor, claim: Claim, approve: bool, note: str) -> Claim:
         claim.committee_note = note.strip()[:300]
         claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
     else:
-        raise RuleError(_("This claim has been decided."))
+        raise Refusal(_("This claim has been decided."))
     claim.save(update_fields=["status", "section_note", "committee_note"])
     record(
         actor=actor,
@@ -554,11 +558,11 @@ def run_engine(period: Period, scheme=None) -> tuple[Result, list[int]]:
     scheme = scheme or period.scheme.parsed()
     data, ids = gather(period, scheme)
     if not ids:
-        raise RuleError(_("Nobody is appraised in %(unit)s.") % {"unit": period.unit.name})
+        raise Refusal(_("Nobody is appraised in %(unit)s.") % {"unit": period.unit.name})
     try:
         return compute(scheme, data), ids
     except EngineError as exc:
-        raise RuleError("\n".join(scheme_problems(exc))) from None
+        raise Refusal("\n".join(scheme_problems(exc))) from None
 
 
 def _quotas(result: Result) -> dict:
@@ -723,7 +727,7 @@ def compute_period(*, actor, period: Period) -> ResultSet:
     engine runs before the transaction opens: a failure leaves the previous results as they were."""
     period.refresh_from_db()
     if period.state not in rules.COMPUTABLE:
-        raise RuleError(
+        raise Refusal(
             _("Results are computed in the scoring or computed state; this period is “%(state)s”.")
             % {"state": S(period.state).label}
         )
@@ -731,7 +735,7 @@ def compute_period(*, actor, period: Period) -> ResultSet:
     with transaction.atomic():
         locked = _lock(period)
         if locked.state not in rules.COMPUTABLE:
-            raise RuleError(_("The period moved on meanwhile; nothing was stored."))
+            raise Refusal(_("The period moved on meanwhile; nothing was stored."))
         rs = store(actor=actor, period=locked, result=result, ids=ids, reason=_("computation"), replace=True)
         if locked.state != S.COMPUTED:
             locked.state = S.COMPUTED
@@ -751,9 +755,9 @@ def correct(*, actor, period: Period, reason: str) -> ResultSet:
     changes are carried over where the engine's grade is unchanged and the quotas still hold."""
     period.refresh_from_db()
     if not period.locked:
-        raise RuleError(_("Before publication, compute again instead."))
+        raise Refusal(_("Before publication, compute again instead."))
     if not reason.strip():
-        raise RuleError(_("Give the reason for the correction."))
+        raise Refusal(_("Give the reason for the correction."))
     result, ids = run_engine(period)
     with transaction.atomic():
         locked = _lock(period)
@@ -816,20 +820,20 @@ def change_grade(*, actor, row: PersonResult, grade: str, reason: str) -> Person
     row = PersonResult.objects.select_for_update().select_related("result_set__period__scheme").get(pk=row.pk)
     period = row.result_set.period
     if period.state != S.COMMITTEE or not row.result_set.current:
-        raise RuleError(_("Grades are changed by the committee, before publication."))
+        raise Refusal(_("Grades are changed by the committee, before publication."))
     grades = list(period.scheme.parsed().grading.grades)
     if grade not in grades:
-        raise RuleError(_("%(grade)s is not a grade of the scheme.") % {"grade": grade})
+        raise Refusal(_("%(grade)s is not a grade of the scheme.") % {"grade": grade})
     if row.status:
-        raise RuleError(
+        raise Refusal(
             _("%(person)s gets no grade this period (%(status)s).")
             % {"person": row.person, "status": row.status}
         )
     if not reason.strip():
-        raise RuleError(_("Give the reason for the change."))
+        raise Refusal(_("Give the reason for the change."))
     problem = _quota_problem(row.result_set, row, grade, grades)
     if problem:
-        raise RuleError(problem)
+        raise Refusal(problem)
     GradeChange.objects.create(
         row=row, from_grade=row.grade, to_grade=grade, reason=reason.strip()[:300], by=actor
     )
@@ -851,9 +855,9 @@ def change_grade(*, actor, row: PersonResult, grade: str, reason: str) -> Person
 def record_decision(*, actor, period: Period, members: str, day: date, decision: str) -> CommitteeDecision:
     period = _lock(period)
     if period.state != S.COMMITTEE:
-        raise RuleError(_("The committee decides while the period is with the committee."))
+        raise Refusal(_("The committee decides while the period is with the committee."))
     if not members.strip() or not decision.strip():
-        raise RuleError(_("Name the members and write the decision."))
+        raise Refusal(_("Name the members and write the decision."))
     d = CommitteeDecision.objects.create(
         period=period, members=members.strip()[:500], day=day, decision=decision.strip(), recorded_by=actor
     )
@@ -873,17 +877,17 @@ def file_appeal(*, actor, row: PersonResult, reason: str, files=(), today: date 
     period = row.result_set.period
     today = today or timezone.localdate()
     if row.person.user_id is None or row.person.user_id != getattr(actor, "pk", None):
-        raise RuleError(_("You can appeal only your own result."))
+        raise Refusal(_("You can appeal only your own result."))
     if not period.locked:
-        raise RuleError(_("Results can be appealed once they are published."))
+        raise Refusal(_("Results can be appealed once they are published."))
     if not period.appeals_open(today):
-        raise RuleError(_("The appeal window closed on %(day)s.") % {"day": period.appeal_deadline})
+        raise Refusal(_("The appeal window closed on %(day)s.") % {"day": period.appeal_deadline})
     if not row.result_set.current:
-        raise RuleError(_("This result has been replaced by a newer version."))
+        raise Refusal(_("This result has been replaced by a newer version."))
     if Appeal.objects.filter(row=row, status=AppealStatus.FILED).exists():
-        raise RuleError(_("An appeal against this result is under review already."))
+        raise Refusal(_("An appeal against this result is under review already."))
     if not reason.strip():
-        raise RuleError(_("Give the reasons for the appeal."))
+        raise Refusal(_("Give the reasons for the appeal."))
     appeal = Appeal.objects.create(row=row, period=period, person=row.person, reason=reason.strip())
     _store_evidence(files, appeal=appeal)
     record(actor=actor, action="appraisal.appeal.file", obj=appeal, after={"row": row.pk})
@@ -901,20 +905,20 @@ def decide_appeal(
     """The committee's review. Upheld: the corrected scores are stored and the period is recomputed
     into a new version (the old one kept); dismissed: the decision is recorded."""
     if appeal.status != AppealStatus.FILED:
-        raise RuleError(_("This appeal has been decided."))
+        raise Refusal(_("This appeal has been decided."))
     if not decision.strip():
-        raise RuleError(_("Write the committee's decision."))
+        raise Refusal(_("Write the committee's decision."))
     period = appeal.period
     leaves = scored_leaves(period.scheme.parsed())
     for key, value in corrections:
         leaf = leaves.get(key)
         if leaf is None:
-            raise RuleError(_("%(indicator)s is not an indicator scored on sheets.") % {"indicator": key})
+            raise Refusal(_("%(indicator)s is not an indicator scored on sheets.") % {"indicator": key})
         rules.check_score(value, leaf.node.points, key, leaf.node.source == "task")
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
         if appeal.status != AppealStatus.FILED:
-            raise RuleError(_("This appeal has been decided."))
+            raise Refusal(_("This appeal has been decided."))
         if upheld:
             sheet = get_or_create_sheet(period, None)
             for key, value in corrections:

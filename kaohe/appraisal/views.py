@@ -1,5 +1,5 @@
 """Pages of the appraisal cycle. Each view: authorise through the scope layer, validate, call one
-service, respond; a refusal (RuleError) is shown as a message and nothing is changed."""
+service, respond; a refusal (Refusal) is shown as a message and nothing is changed."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import get_unit_for_user, require_role, units_for_user
+from kaohe.platform.errors import Refusal
+from kaohe.platform.roles import BROWSE, COMMITTEE, OVERSEE
 from kaohe.presets import list_presets, load_preset
 
 from . import selectors as sel
@@ -26,13 +28,12 @@ from . import services
 from .choices import AppealStatus, ClaimStatus, PeriodKind, PeriodState
 from .inputs import people_of, scored_leaves
 from .models import Claim, PersonResult, Score, Sheet
-from .rules import RuleError
 from .schemeview import scheme_outline
 
 OFFICE = (Role.OFFICE,)
 
 
-def _fail(request, exc: RuleError) -> None:
+def _fail(request, exc: Refusal) -> None:
     for line in str(exc).splitlines() or [str(exc)]:
         messages.error(request, line)
 
@@ -44,7 +45,7 @@ def _num(text: str | None) -> float | None:
     try:
         return float(text)
     except ValueError:
-        raise RuleError(_("%(value)s is not a number.") % {"value": text[:40]}) from None
+        raise Refusal(_("%(value)s is not a number.") % {"value": text[:40]}) from None
 
 
 # --- schemes ------------------------------------------------------------------------------------------
@@ -63,8 +64,8 @@ def schemes(request):
                 upload = request.FILES.get("file")
                 text = upload.read(1_000_000).decode("utf-8") if upload else request.POST.get("text", "")
             scheme = services.import_scheme(actor=request.user, text=text, preset=preset)
-        except (RuleError, KeyError, UnicodeDecodeError) as exc:
-            _fail(request, RuleError(str(exc)) if not isinstance(exc, RuleError) else exc)
+        except (Refusal, KeyError, UnicodeDecodeError) as exc:
+            _fail(request, Refusal(str(exc)) if not isinstance(exc, Refusal) else exc)
         else:
             messages.success(request, _("Scheme imported."))
             return redirect("appraisal:scheme", scheme.pk)
@@ -82,7 +83,7 @@ def schemes(request):
 @login_required
 @require_GET
 def scheme(request, pk: int):
-    require_role(request.user, *sel.OVERSEERS)
+    require_role(request.user, *OVERSEE)
     obj = sel.get_scheme_for_user(request.user, pk)
     return render(
         request,
@@ -154,7 +155,7 @@ def scheme_preview(request, pk: int):
     counts: dict[str, int] = {}
     try:
         result, ids = services.run_engine(period, obj.parsed())
-    except RuleError as exc:
+    except Refusal as exc:
         error = str(exc)
     else:
         rs = sel.current_set(period)
@@ -198,7 +199,7 @@ def scheme_preview(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def periods(request):
-    require_role(request.user, *sel.OVERSEERS)
+    require_role(request.user, *OVERSEE)
     if request.method == "POST":
         require_role(request.user, *OFFICE)
         try:
@@ -220,8 +221,8 @@ def periods(request):
                 publicity_days=int(request.POST.get("publicity_days") or 5),
                 appeal_days=int(request.POST.get("appeal_days") or 10),
             )
-        except (RuleError, ValueError) as exc:
-            _fail(request, RuleError(str(exc)))
+        except (Refusal, ValueError) as exc:
+            _fail(request, Refusal(str(exc)))
         else:
             return redirect("appraisal:period", period.pk)
     return render(
@@ -240,7 +241,7 @@ def periods(request):
 @login_required
 @require_GET
 def period(request, pk: int):
-    require_role(request.user, *sel.OVERSEERS)
+    require_role(request.user, *OVERSEE)
     obj = sel.get_period_for_user(request.user, pk)
     return render(
         request,
@@ -319,7 +320,7 @@ def period_action(request, pk: int):
         return redirect("appraisal:period", pk)
     try:
         handlers[action]()
-    except RuleError as exc:
+    except Refusal as exc:
         _fail(request, exc)
     else:
         messages.success(request, _("Done."))
@@ -346,7 +347,7 @@ def kpis(request, pk: int):
         try:
             rows = _kpi_rows(request.FILES.get("file"))
             n = services.save_kpis(actor=request.user, period=obj, rows=rows)
-        except RuleError as exc:
+        except Refusal as exc:
             _fail(request, exc)
         else:
             messages.success(
@@ -385,16 +386,16 @@ def _kpi_rows(upload) -> list[dict]:
     from kaohe.worklog.uploads import XLSX, sniff
 
     if upload is None:
-        raise RuleError(_("Choose an Excel file."))
+        raise Refusal(_("Choose an Excel file."))
     data = upload.read(5 * 1024 * 1024 + 1)
     if len(data) > 5 * 1024 * 1024 or sniff(data) != XLSX:
-        raise RuleError(_("Expected an Excel workbook (.xlsx) of at most 5 MB."))
+        raise Refusal(_("Expected an Excel workbook (.xlsx) of at most 5 MB."))
     from io import BytesIO
 
     ws = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True).worksheets[0]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     if not rows:
-        raise RuleError(_("The workbook is empty."))
+        raise Refusal(_("The workbook is empty."))
     header = [KPI_HEADERS.get(str(h).strip(), str(h).strip()) if h is not None else "" for h in rows[0]]
     return [dict(zip(header, r, strict=False)) for r in rows[1:] if any(c not in (None, "") for c in r)]
 
@@ -454,7 +455,7 @@ def sheet(request, pk: int):
                 services.save_sheet(
                     actor=request.user, sheet=obj, entries=entries, submit=bool(request.POST.get("submit"))
                 )
-        except RuleError as exc:
+        except Refusal as exc:
             _fail(request, exc)
         else:
             messages.success(request, _("Sheet saved."))
@@ -506,7 +507,7 @@ def sheet(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def claims(request):
-    require_role(request.user, Role.STAFF, Role.REVIEWER, *sel.COMMITTEE)
+    require_role(request.user, Role.STAFF, Role.REVIEWER, *COMMITTEE)
     me = getattr(request.user, "person", None)
     open_periods = []
     if me is not None:
@@ -522,14 +523,14 @@ def claims(request):
     if request.method == "POST":
         try:
             if me is None:
-                raise RuleError(_("Only people with a record can claim."))
+                raise Refusal(_("Only people with a record can claim."))
             period_obj = next((p for p in open_periods if str(p.pk) == request.POST.get("period")), None)
             if period_obj is None:
-                raise RuleError(_("Choose an open period."))
+                raise Refusal(_("Choose an open period."))
             try:
                 points = Decimal(request.POST.get("points", ""))
             except InvalidOperation:
-                raise RuleError(_("Points must be a number.")) from None
+                raise Refusal(_("Points must be a number.")) from None
             claim = services.file_claim(
                 actor=request.user,
                 period=period_obj,
@@ -539,7 +540,7 @@ def claims(request):
                 reason=request.POST.get("reason", ""),
                 files=request.FILES.getlist("evidence"),
             )
-        except RuleError as exc:
+        except Refusal as exc:
             _fail(request, exc)
         else:
             messages.success(request, _("Claim filed."))
@@ -554,9 +555,7 @@ def claims(request):
             "section": qs.filter(status=ClaimStatus.SUBMITTED).exclude(person__user=request.user)
             if scope.has_role(Role.REVIEWER)
             else [],
-            "committee": qs.filter(status=ClaimStatus.SECTION_APPROVED)
-            if scope.has_role(*sel.COMMITTEE)
-            else [],
+            "committee": qs.filter(status=ClaimStatus.SECTION_APPROVED) if scope.has_role(*COMMITTEE) else [],
             "open_periods": [
                 (
                     p,
@@ -576,13 +575,13 @@ def claims(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim(request, pk: int):
-    require_role(request.user, Role.STAFF, Role.REVIEWER, *sel.COMMITTEE)
+    require_role(request.user, Role.STAFF, Role.REVIEWER, *COMMITTEE)
     obj = sel.get_claim_for_user(request.user, pk)
     scope = sel.scope_for(request.user)
     stage = {"submitted": Role.REVIEWER, "section_approved": "committee"}.get(obj.status)
     can_decide = (
         stage == Role.REVIEWER and scope.has_role(Role.REVIEWER) and obj.person.user_id != request.user.pk
-    ) or (stage == "committee" and scope.has_role(*sel.COMMITTEE))
+    ) or (stage == "committee" and scope.has_role(*COMMITTEE))
     if request.method == "POST":
         if not can_decide:
             from django.core.exceptions import PermissionDenied
@@ -595,7 +594,7 @@ def claim(request, pk: int):
                 approve=request.POST.get("decision") == "approve",
                 note=request.POST.get("note", ""),
             )
-        except RuleError as exc:
+        except Refusal as exc:
             _fail(request, exc)
         else:
             messages.success(request, _("Decision recorded."))
@@ -615,7 +614,7 @@ def claim(request, pk: int):
 @login_required
 @require_GET
 def evidence(request, pk: int):
-    require_role(request.user, Role.STAFF, Role.REVIEWER, *sel.COMMITTEE)
+    require_role(request.user, Role.STAFF, Role.REVIEWER, *COMMITTEE)
     ev = sel.get_evidence_for_user(request.user, pk)
     return FileResponse(
         ev.file.open("rb"), content_type=ev.content_type, as_attachment=True, filename=ev.name
@@ -629,7 +628,7 @@ def evidence(request, pk: int):
 @require_GET
 def results(request, pk: int):
     """Results of one version per track in rank order (one query for the rows)."""
-    require_role(request.user, *sel.OVERSEERS)
+    require_role(request.user, *OVERSEE)
     obj = sel.get_period_for_user(request.user, pk)
     rs = sel.current_set(obj)
     grades = list(obj.scheme.parsed().grading.grades)
@@ -677,11 +676,11 @@ def results(request, pk: int):
 @require_GET
 def result(request, pk: int):
     """A person's result with every number and its reason (the engine's derivation)."""
-    require_role(request.user, *sel.RESULT_READERS, Role.STAFF)
+    require_role(request.user, *BROWSE, Role.STAFF)
     row = sel.get_row_for_user(request.user, pk)
     period = row.result_set.period
     own = row.person.user_id == request.user.pk
-    if own and not period.locked and not sel.scope_for(request.user).has_role(*sel.RESULT_READERS):
+    if own and not period.locked and not sel.scope_for(request.user).has_role(*BROWSE):
         from django.http import Http404
 
         raise Http404  # people see their own result once it is published
@@ -742,15 +741,15 @@ def mine(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def committee(request, pk: int):
-    require_role(request.user, *sel.COMMITTEE)
-    obj = sel.get_period_for_user(request.user, pk, sel.COMMITTEE)
+    require_role(request.user, *COMMITTEE)
+    obj = sel.get_period_for_user(request.user, pk, COMMITTEE)
     rs = sel.current_set(obj)
     if request.method == "POST":
         try:
             if request.POST.get("what") == "grade":
                 row = rs.rows.get(pk=request.POST.get("row")) if rs else None
                 if row is None:
-                    raise RuleError(_("No such result."))
+                    raise Refusal(_("No such result."))
                 services.change_grade(
                     actor=request.user,
                     row=row,
@@ -766,8 +765,8 @@ def committee(request, pk: int):
                     day=day,
                     decision=request.POST.get("decision", ""),
                 )
-        except (RuleError, ValueError, PersonResult.DoesNotExist) as exc:
-            _fail(request, RuleError(str(exc)) if not isinstance(exc, RuleError) else exc)
+        except (Refusal, ValueError, PersonResult.DoesNotExist) as exc:
+            _fail(request, Refusal(str(exc)) if not isinstance(exc, Refusal) else exc)
         else:
             messages.success(request, _("Recorded."))
         return redirect("appraisal:committee", pk)
@@ -810,7 +809,7 @@ def appeal_new(request, pk: int):
                 reason=request.POST.get("reason", ""),
                 files=request.FILES.getlist("evidence"),
             )
-        except RuleError as exc:
+        except Refusal as exc:
             _fail(request, exc)
         else:
             messages.success(request, _("Appeal filed."))
@@ -825,7 +824,7 @@ def appeal_new(request, pk: int):
 @login_required
 @require_GET
 def appeals(request):
-    require_role(request.user, *sel.COMMITTEE)
+    require_role(request.user, *COMMITTEE)
     return render(
         request,
         "appraisal/appeals.html",
@@ -839,11 +838,9 @@ def appeals(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def appeal(request, pk: int):
-    require_role(request.user, Role.STAFF, *sel.COMMITTEE)
+    require_role(request.user, Role.STAFF, *COMMITTEE)
     obj = sel.get_appeal_for_user(request.user, pk)
-    is_committee = (
-        sel.scope_for(request.user).has_role(*sel.COMMITTEE) and obj.person.user_id != request.user.pk
-    )
+    is_committee = sel.scope_for(request.user).has_role(*COMMITTEE) and obj.person.user_id != request.user.pk
     leaves = scored_leaves(obj.period.scheme.parsed())
     if request.method == "POST":
         if not is_committee:
@@ -863,7 +860,7 @@ def appeal(request, pk: int):
                 decision=request.POST.get("decision", ""),
                 corrections=corrections,
             )
-        except RuleError as exc:
+        except Refusal as exc:
             _fail(request, exc)
         else:
             messages.success(request, _("Decision recorded."))

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
 from kaohe.accounts.scope import require_role
+from kaohe.platform.roles import OVERSEE
 
 from . import selectors
 from .choices import CampaignStatus, Relation, Voting, WhenGroupMissing
@@ -124,7 +125,7 @@ def _campaign_out(c: Campaign) -> dict:
 
 @router.get("/campaigns", response=CampaignList, summary="Ballot campaigns in scope")
 def list_campaigns(request: HttpRequest):
-    require_role(request.user, *selectors.VIEWERS)
+    require_role(request.user, *OVERSEE)
     items = [
         CampaignOut(**_campaign_out(c))
         for c in selectors.campaigns_for_user(request.user).order_by("-id")[:500]

@@ -15,21 +15,21 @@ from django.http import Http404
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import require_role, units_for_user
 from kaohe.org.models import Person
+from kaohe.platform.roles import OVERSEE
 
 from . import rules, tally
 from .choices import CampaignStatus, Voting
 from .models import Ballot, BallotLine, Campaign, Code, PaperEntry, Participation, RaterGroup
 
 # Who may see campaigns, turnout and results in their scope; only the office changes anything.
-VIEWERS = (Role.OFFICE, Role.INSPECTOR, Role.LEADER)
 MANAGERS = (Role.OFFICE,)
 
 
-def campaigns_for_user(user, roles: Iterable[str] = VIEWERS) -> QuerySet[Campaign]:
+def campaigns_for_user(user, roles: Iterable[str] = OVERSEE) -> QuerySet[Campaign]:
     return Campaign.objects.filter(unit__in=units_for_user(user, roles)).select_related("unit")
 
 
-def get_campaign_for_user(user, pk, roles: Iterable[str] = VIEWERS) -> Campaign:
+def get_campaign_for_user(user, pk, roles: Iterable[str] = OVERSEE) -> Campaign:
     """403 without one of ``roles``; 404 for a campaign outside the user's scope."""
     roles = tuple(roles)
     require_role(user, *roles)

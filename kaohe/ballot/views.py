@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import require_role, scope_for, units_for_user
+from kaohe.platform.roles import OVERSEE
 
 from . import excel, presets, qr, rules, selectors, services
 from .choices import Voting
@@ -61,7 +62,7 @@ def ballot_rows(q, people, data) -> list[dict]:
 @login_required
 @require_GET
 def campaigns(request):
-    require_role(request.user, *selectors.VIEWERS)
+    require_role(request.user, *OVERSEE)
     items = selectors.campaigns_for_user(request.user).order_by("-id")[:200]
     context = {"campaigns": items, "breadcrumb": [(_("Democratic evaluation"), "")]}
     return render(request, "ballot/campaigns.html", context)

@@ -22,6 +22,7 @@ from kaohe.accounts.scope import (
     scope_for,
     units_for_user,
 )
+from kaohe.platform.roles import BROWSE
 
 from .choices import IdentityCategory, PostLevel, PostType, StaffingCategory, UnitKind
 from .filters import filter_people
@@ -29,7 +30,6 @@ from .models import Person, Unit
 
 router = Router(tags=["organisation"])
 
-BROWSERS = (Role.OFFICE, Role.INSPECTOR, Role.LEADER, Role.REVIEWER)
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Text = Annotated[str, StringConstraints(max_length=60, pattern=r"^[^\x00]*$")]
 
@@ -130,29 +130,29 @@ def _person_out(p: Person) -> PersonOut:
 
 
 def _units_with_counts(request: HttpRequest):
-    return units_for_user(request.user, BROWSERS).annotate(n=Count("people", filter=Q(people__active=True)))
+    return units_for_user(request.user, BROWSE).annotate(n=Count("people", filter=Q(people__active=True)))
 
 
 @router.get("/units", response=UnitList, summary="Units in scope")
 def list_units(request: HttpRequest):
-    require_role(request.user, *BROWSERS)
+    require_role(request.user, *BROWSE)
     units = [_unit_out(u) for u in _units_with_counts(request).order_by("path")]
     return UnitList(count=len(units), items=units)
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="One unit")
 def get_unit(request: HttpRequest, unit_id: Id):
-    require_role(request.user, *BROWSERS)
-    get_unit_for_user(request.user, unit_id, BROWSERS)  # 404 outside scope
+    require_role(request.user, *BROWSE)
+    get_unit_for_user(request.user, unit_id, BROWSE)  # 404 outside scope
     return _unit_out(_units_with_counts(request).get(pk=unit_id))
 
 
 @router.get("/people", response=PeoplePage, summary="People in scope, filtered and paged")
 def list_people(request: HttpRequest, filters: Query[PeopleQuery]):
-    require_role(request.user, *BROWSERS)
-    unit = get_unit_for_user(request.user, filters.unit, BROWSERS) if filters.unit else None
+    require_role(request.user, *BROWSE)
+    unit = get_unit_for_user(request.user, filters.unit, BROWSE) if filters.unit else None
     people = filter_people(
-        people_for_user(request.user, BROWSERS),
+        people_for_user(request.user, BROWSE),
         unit=unit,
         identity=filters.identity or "",
         staffing=filters.staffing or "",

@@ -21,12 +21,12 @@ from kaohe.accounts.scope import (
     require_role,
     units_for_user,
 )
+from kaohe.platform.roles import BROWSE
 
 from . import excel
 from .filters import PeopleFilterForm, filter_people, unit_tree
 
 # Roles that browse the organisation beyond their own record.
-BROWSERS = (Role.OFFICE, Role.INSPECTOR, Role.LEADER, Role.REVIEWER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 
@@ -41,24 +41,24 @@ def _xlsx(data: bytes, stem: str) -> HttpResponse:
 def _ancestors(user, unit) -> list[tuple[str, str]]:
     """Breadcrumb of the unit's ancestors that the user can see, root first."""
     ids = [int(part) for part in unit.path.strip("/").split("/")[:-1]]
-    visible = units_for_user(user, BROWSERS).filter(pk__in=ids).order_by("path")
+    visible = units_for_user(user, BROWSE).filter(pk__in=ids).order_by("path")
     return [(u.name, reverse("org:unit", args=[u.pk])) for u in visible]
 
 
 @login_required
 @require_GET
 def tree(request):
-    require_role(request.user, *BROWSERS)
-    roots = unit_tree(units_for_user(request.user, BROWSERS))
+    require_role(request.user, *BROWSE)
+    roots = unit_tree(units_for_user(request.user, BROWSE))
     return render(request, "org/tree.html", {"roots": roots, "breadcrumb": [(_("Organisation tree"), "")]})
 
 
 @login_required
 @require_GET
 def unit_detail(request, pk: int):
-    require_role(request.user, *BROWSERS)
-    unit = get_unit_for_user(request.user, pk, BROWSERS)
-    children = unit_tree(units_for_user(request.user, BROWSERS).filter(parent=unit))
+    require_role(request.user, *BROWSE)
+    unit = get_unit_for_user(request.user, pk, BROWSE)
+    children = unit_tree(units_for_user(request.user, BROWSE).filter(parent=unit))
     people = unit.people.filter(active=True).select_related("position").order_by("staff_no")[:PAGE_SIZE]
     crumbs = [(_("Organisation tree"), reverse("org:tree")), *_ancestors(request.user, unit), (unit.name, "")]
     context = {"unit": unit, "children": children, "people": people, "breadcrumb": crumbs}
@@ -80,15 +80,15 @@ def person_detail(request, pk: int):
 
 
 def _filtered_people(request):
-    form = PeopleFilterForm(request.GET, units=units_for_user(request.user, BROWSERS))
-    people = filter_people(people_for_user(request.user, BROWSERS), **form.filters())
+    form = PeopleFilterForm(request.GET, units=units_for_user(request.user, BROWSE))
+    people = filter_people(people_for_user(request.user, BROWSE), **form.filters())
     return form, people.select_related("unit", "position", "reviewer")
 
 
 @login_required
 @require_GET
 def people_list(request):
-    require_role(request.user, *BROWSERS)
+    require_role(request.user, *BROWSE)
     form, people = _filtered_people(request)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -100,7 +100,7 @@ def people_list(request):
 @login_required
 @require_GET
 def people_export(request):
-    require_role(request.user, *BROWSERS)
+    require_role(request.user, *BROWSE)
     _form, people = _filtered_people(request)
     return _xlsx(excel.export_people(people), "people")
 

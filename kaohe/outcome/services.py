@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.appraisal.rules import RuleError
 from kaohe.audit.services import record
+from kaohe.platform.errors import Refusal
 
 from .models import FollowUp, FollowUpKind
 
@@ -48,9 +48,9 @@ def close_follow_up(*, actor, item: FollowUp, record_text: str) -> FollowUp:
     """Close an item with a record of what was done (talk held, post adjusted, statement made…)."""
     item = FollowUp.objects.select_for_update().get(pk=item.pk)
     if item.closed_at is not None:
-        raise RuleError(_("This follow-up is closed already."))
+        raise Refusal(_("This follow-up is closed already."))
     if not record_text.strip():
-        raise RuleError(_("Write down what was done."))
+        raise Refusal(_("Write down what was done."))
     item.record = record_text.strip()
     item.closed_at = timezone.now()
     item.closed_by = actor

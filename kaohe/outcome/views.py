@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import get_unit_for_user, require_role, units_for_user
 from kaohe.appraisal import selectors as asel
-from kaohe.appraisal.rules import RuleError
 from kaohe.appraisal.views import xlsx_response
+from kaohe.platform.errors import Refusal
+from kaohe.platform.roles import BROWSE, OVERSEE
 
 from . import selectors, services
 
@@ -48,7 +49,7 @@ def close(request, pk: int):
         raise Http404 from None
     try:
         services.close_follow_up(actor=request.user, item=item, record_text=request.POST.get("record", ""))
-    except RuleError as exc:
+    except Refusal as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Follow-up closed."))
@@ -58,7 +59,7 @@ def close(request, pk: int):
 @login_required
 @require_GET
 def results_xlsx(request, pk: int):
-    require_role(request.user, *asel.OVERSEERS)
+    require_role(request.user, *OVERSEE)
     period = asel.get_period_for_user(request.user, pk)
     return xlsx_response(selectors.results_workbook(period), f"results-{period.code}")
 
@@ -67,12 +68,12 @@ def results_xlsx(request, pk: int):
 @require_GET
 def report(request, pk: int):
     """A person's print-ready feedback report."""
-    require_role(request.user, *asel.RESULT_READERS, Role.STAFF)
+    require_role(request.user, *BROWSE, Role.STAFF)
     row = asel.get_row_for_user(request.user, pk)
     if (
         row.person.user_id == request.user.pk
         and not row.result_set.period.locked
-        and not asel.scope_for(request.user).has_role(*asel.RESULT_READERS)
+        and not asel.scope_for(request.user).has_role(*BROWSE)
     ):
         from django.http import Http404
 
@@ -98,8 +99,8 @@ def report(request, pk: int):
 @login_required
 @require_GET
 def rollup(request):
-    require_role(request.user, *asel.OVERSEERS)
-    units = units_for_user(request.user, asel.OVERSEERS)
+    require_role(request.user, *OVERSEE)
+    units = units_for_user(request.user, OVERSEE)
     unit_id = request.GET.get("unit") or (
         asel.periods_for_user(request.user).values_list("unit_id", flat=True).first()
     )
@@ -111,7 +112,7 @@ def rollup(request):
     codes, rows, rule = [], [], ""
     unit = None
     if unit_id:
-        unit = get_unit_for_user(request.user, unit_id, asel.OVERSEERS)
+        unit = get_unit_for_user(request.user, unit_id, OVERSEE)
         codes, rows, rule = selectors.rollup(unit, year)
     return render(
         request,

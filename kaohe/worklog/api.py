@@ -18,6 +18,7 @@ from pydantic import ConfigDict, StringConstraints
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import get_unit_for_user, require_role, units_for_user
 from kaohe.org.models import Unit
+from kaohe.platform.roles import BROWSE
 
 from . import selectors, services
 from .choices import LogStatus, LogTag
@@ -216,12 +217,12 @@ def approve_many(request: HttpRequest, body: ManyIn):
 
 @router.get("/worklog/rates", response=list[RatesRow], summary="Rates per person of a unit for a period")
 def rates(request: HttpRequest, q: Query[RatesQuery]):
-    require_role(request.user, *selectors.RATE_READERS)
+    require_role(request.user, *BROWSE)
     unit: Unit | None
     if q.unit:
-        unit = get_unit_for_user(request.user, q.unit, selectors.RATE_READERS)
+        unit = get_unit_for_user(request.user, q.unit, BROWSE)
     else:
-        unit = units_for_user(request.user, selectors.RATE_READERS).order_by("path").first()
+        unit = units_for_user(request.user, BROWSE).order_by("path").first()
         if unit is None:
             raise HttpError(403, "Forbidden")
     rows = selectors.rates_by_person(unit, q.period, q.day or timezone.localdate())[:5000]

@@ -44,11 +44,11 @@ def _recount(args) -> int:
     _setup()
     from datetime import date
 
+    from kaohe.engine.periods import span
     from kaohe.worklog.models import Stat
     from kaohe.worklog.rollups import recount
-    from kaohe.worklog.workdays import period_bounds
 
-    start, end = period_bounds("month", date.fromisoformat(args.month + "-01"))
+    start, end = span("month", date.fromisoformat(args.month + "-01")).bounds
     kept = {s.person_id: s for s in Stat.objects.filter(period="month", start=start)}
     counted = recount(list(kept), "month", start, end)
     bad = 0

@@ -12,11 +12,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from kaohe.audit.models import Seal
+from kaohe.engine.periods import span
 from kaohe.org.models import Unit
 
 from .models import CalendarDay, MissNotice
 from .selectors import Rates, ancestor_ids, calendar_for_unit, rates_by_person, rates_by_section
-from .workdays import period_bounds
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -28,7 +28,7 @@ def pct(value: float | None) -> str:
 
 def summary_data(unit: Unit, kind: str, day: date) -> dict:
     total, sections = rates_by_section(unit, kind, day)
-    start, end = period_bounds(kind, day)
+    start, end = span(kind, day).bounds
     notices = (
         MissNotice.objects.filter(day__gte=start, day__lte=end, person__unit__path__startswith=unit.path)
         .select_related("person", "person__unit")
@@ -120,7 +120,7 @@ def _sheet(ws, title: str, rows: list[Rates], first_header: str | None = None) -
 def summary_workbook(unit: Unit, kind: str, day: date) -> bytes:
     """Sheets: sections (with the unit's total last), people, notices."""
     total, sections = rates_by_section(unit, kind, day)
-    start, end = period_bounds(kind, day)
+    start, end = span(kind, day).bounds
     wb = Workbook()
     _sheet(wb.active, _("Sections"), [*sections, total], _("Section"))
     _sheet(wb.create_sheet(), _("People"), list(rates_by_person(unit, kind, day)), _("Name"))
@@ -166,7 +166,7 @@ def notice_document(unit: Unit, kind: str, day: date, *, number: str = "") -> by
     title_font = fonts.get("title", "方正小标宋简体")
     heading_font = fonts.get("heading", "黑体")
     total, sections = rates_by_section(unit, kind, day)
-    start, end = period_bounds(kind, day)
+    start, end = span(kind, day).bounds
     doc = Document()
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Mm(210), Mm(297)

@@ -16,14 +16,13 @@ from kaohe.accounts.scope import people_for_user, scope_for
 from kaohe.accounts.services import UNREAD, person_with_unit
 from kaohe.accounts.services import columns_and_converters as _columns_and_converters
 from kaohe.db import prepared_cursor
+from kaohe.engine.periods import span
 from kaohe.org.models import Person, Unit
+from kaohe.platform.roles import OVERSEE
 
 from .choices import LogStatus
 from .models import Achievement, CalendarDay, ReviewerStat, Rules, Stat, WorkLog
-from .workdays import WorkCalendar, mean_seconds, month_starts, period_bounds, rate
-
-OVERSEERS = (Role.OFFICE, Role.INSPECTOR, Role.LEADER)
-RATE_READERS = (Role.OFFICE, Role.INSPECTOR, Role.LEADER, Role.REVIEWER)
+from .workdays import WorkCalendar, mean_seconds, month_starts, rate
 
 
 def ancestor_ids(unit: Unit) -> list[int]:
@@ -178,8 +177,8 @@ def logs_for_user(user) -> QuerySet[WorkLog]:
     if not user.is_authenticated:
         return WorkLog.objects.none()
     q = Q(person__user=user)
-    if scope.has_role(*OVERSEERS):
-        q |= Q(person__in=people_for_user(user, OVERSEERS))
+    if scope.has_role(*OVERSEE):
+        q |= Q(person__in=people_for_user(user, OVERSEE))
     if scope.has_role(Role.REVIEWER):
         q |= Q(person__reviewer__user=user, person__in=people_for_user(user, [Role.REVIEWER]))
     return WorkLog.objects.filter(q)
@@ -293,7 +292,7 @@ class Rates:
 
 def period_filter(kind: str, day: date) -> tuple[Q, date, date]:
     """The Stat (or ReviewerStat) rows that make up the period of ``kind`` containing ``day``."""
-    start, end = period_bounds(kind, day)
+    start, end = span(kind, day).bounds
     if kind == "week":
         return Q(period="week", start=start), start, end
     return Q(period="month", start__in=month_starts(start, end)), start, end
@@ -425,7 +424,7 @@ def achievements_for_user(user) -> QuerySet[Achievement]:
     if not user.is_authenticated:
         return Achievement.objects.none()
     q = Q(person__user=user)
-    roles = [r for r in (*OVERSEERS, Role.REVIEWER) if scope.has_role(r)]
+    roles = [r for r in (*OVERSEE, Role.REVIEWER) if scope.has_role(r)]
     if roles:
         q |= Q(person__in=people_for_user(user, roles))
     return Achievement.objects.filter(q)

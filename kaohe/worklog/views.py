@@ -18,16 +18,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import get_unit_for_user, people_for_user, require_role, units_for_user
+from kaohe.engine.periods import span
+from kaohe.platform.roles import BROWSE, DECLARE
 
 from . import reports, selectors, services
 from .choices import LogStatus, LogTag
 from .forms import AchievementForm, CalendarDayForm, DecideForm, LogForm, PeriodForm, RulesForm
 from .models import Attachment, CalendarDay, MissNotice, Notification
-from .selectors import RATE_READERS
-from .workdays import month_start, package_knows, period_bounds
+from .workdays import month_start, package_knows
 
 WRITERS = (Role.STAFF,)
-DECLARERS = (Role.REVIEWER, Role.OFFICE)
 PAGE_SIZE = 100
 
 
@@ -169,7 +169,7 @@ def mine(request):
         day = date.fromisoformat(request.GET["day"]) if request.GET.get("day") else timezone.localdate()
     except ValueError:
         day = timezone.localdate()
-    start, end = period_bounds(view, day)
+    start, end = span(view, day).bounds
     step = timedelta(days=7) if view == "week" else timedelta(days=1)
     context = {
         "person": person,
@@ -187,7 +187,7 @@ def mine(request):
 
 
 def _own_rates(person, view, day):
-    rows = selectors.log_statistics([person.pk], *period_bounds("month", day))
+    rows = selectors.log_statistics([person.pk], *span("month", day).bounds)
     return rows[0] if rows else None
 
 
@@ -252,16 +252,16 @@ def approve_many(request):
 
 
 def _period_context(request):
-    require_role(request.user, *RATE_READERS)
+    require_role(request.user, *BROWSE)
     form = PeriodForm(request.GET or None)
     unit_id, kind, day = form.values(timezone.localdate())
     if unit_id:
-        unit = get_unit_for_user(request.user, unit_id, RATE_READERS)
+        unit = get_unit_for_user(request.user, unit_id, BROWSE)
     else:
-        unit = units_for_user(request.user, RATE_READERS).order_by("path").first()
+        unit = units_for_user(request.user, BROWSE).order_by("path").first()
         if unit is None:
             raise PermissionDenied
-    start, end = period_bounds(kind, day)
+    start, end = span(kind, day).bounds
     return {"form": form, "unit": unit, "kind": kind, "day": day, "start": start, "end": end}
 
 
@@ -272,7 +272,7 @@ def rates(request):
     total, sections = selectors.rates_by_section(ctx["unit"], ctx["kind"], ctx["day"])
     people = Paginator(selectors.rates_by_person(ctx["unit"], ctx["kind"], ctx["day"]), PAGE_SIZE)
     page = people.get_page(request.GET.get("page"))
-    children = units_for_user(request.user, RATE_READERS).filter(parent=ctx["unit"])
+    children = units_for_user(request.user, BROWSE).filter(parent=ctx["unit"])
     query = request.GET.copy()
     query.pop("page", None)
     ctx |= {"total": total, "sections": sections, "people": page, "page": page, "query": query.urlencode()}
@@ -288,7 +288,7 @@ def summary(request):
     ctx = _period_context(request)
     if ctx["kind"] not in {"week", "month"}:
         ctx["kind"] = "month"
-        ctx["start"], ctx["end"] = period_bounds("month", ctx["day"])
+        ctx["start"], ctx["end"] = span("month", ctx["day"]).bounds
     ctx |= reports.summary_data(ctx["unit"], ctx["kind"], ctx["day"])
     ctx["breadcrumb"] = [(_("Summaries"), "")]
     return render(request, "worklog/summary.html", ctx)
@@ -409,8 +409,8 @@ def rules(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def achievements(request):
-    require_role(request.user, *DECLARERS)
-    people = people_for_user(request.user, DECLARERS).filter(active=True).order_by("unit__path", "staff_no")
+    require_role(request.user, *DECLARE)
+    people = people_for_user(request.user, DECLARE).filter(active=True).order_by("unit__path", "staff_no")
     form = AchievementForm(request.POST or None)
     form.fields["person"].widget.choices = [(p.pk, f"{p.name}（{p.staff_no}）") for p in people[:1000]]
     if request.method == "POST" and form.is_valid():
@@ -436,9 +436,9 @@ def achievements(request):
         "form": form,
         "records": records.filter(month__gte=services.achievement_months(today)[1])[:500],
         "due_day": selectors.rules_for_unit(
-            units_for_user(request.user, DECLARERS).order_by("path").first()
+            units_for_user(request.user, DECLARE).order_by("path").first()
         ).achievement_day
-        if units_for_user(request.user, DECLARERS).exists()
+        if units_for_user(request.user, DECLARE).exists()
         else 25,
         "can_decide": Role.OFFICE in selectors.scope_for(request.user).roles,
         "this_month": today.strftime("%Y-%m"),

@@ -170,24 +170,6 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def period_bounds(kind: str, day: date) -> tuple[date, date]:
-    """First and last day of the week, month, quarter or year containing ``day``."""
-    if kind == "week":
-        start = week_start(day)
-        return start, start + timedelta(days=6)
-    if kind == "month":
-        start = month_start(day)
-    elif kind == "quarter":
-        start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    elif kind == "year":
-        start = date(day.year, 1, 1)
-    else:
-        raise ValueError(f"unknown period {kind!r}")
-    months = {"month": 1, "quarter": 3, "year": 12}[kind]
-    y, m = divmod(start.month - 1 + months, 12)
-    return start, date(start.year + y, m + 1, 1) - timedelta(days=1)
-
-
 def month_starts(start: date, end: date) -> list[date]:
     out = []
     cursor = month_start(start)

@@ -20,9 +20,9 @@ from kaohe.appraisal.models import (
     Score,
     Sheet,
 )
-from kaohe.appraisal.rules import RuleError
 from kaohe.audit.models import Event
 from kaohe.outcome.models import FollowUp
+from kaohe.platform.errors import Refusal
 from tests.integration.appraisal import helpers
 
 pytestmark = pytest.mark.django_db
@@ -55,13 +55,13 @@ def test_a_score_outside_the_indicators_range(org, login):
     services.save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", 50, "")])
     before = snapshot()
     # one good cell and one bad one: the whole save is refused
-    with pytest.raises(RuleError, match=r"实绩/业务: expected a score between 0 and 40, found 41"):
+    with pytest.raises(Refusal, match=r"实绩/业务: expected a score between 0 and 40, found 41"):
         services.save_sheet(
             actor=None,
             sheet=sheet,
             entries=[(org.a2.pk, "实绩/党建", 55, ""), (org.a2.pk, "实绩/业务", 41, "")],
         )
-    with pytest.raises(RuleError, match="between 0 and 60, found -1"):
+    with pytest.raises(Refusal, match="between 0 and 60, found -1"):
         services.save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", -1, "")])
     assert snapshot() == before
 
@@ -80,11 +80,11 @@ def test_a_claim_outside_its_categorys_range_or_over_its_cap(org, login):
     p = helpers.period(org.root)
     services.file_claim(actor=None, period=p, person=org.a2, category="创新", points=Decimal(5), reason="x")
     before = snapshot()
-    with pytest.raises(RuleError, match=r"创新: expected points between 1 and 5, found 6"):
+    with pytest.raises(Refusal, match=r"创新: expected points between 1 and 5, found 6"):
         services.file_claim(
             actor=None, period=p, person=org.a2, category="创新", points=Decimal(6), reason="x"
         )
-    with pytest.raises(RuleError, match="加分上限 allows at most 6 points; 5 are claimed already"):
+    with pytest.raises(Refusal, match="加分上限 allows at most 6 points; 5 are claimed already"):
         services.file_claim(
             actor=None, period=p, person=org.a2, category="创新", points=Decimal(2), reason="x"
         )
@@ -106,9 +106,9 @@ def test_an_appeal_after_its_deadline_or_on_someone_elses_result(org, login):
     mine = rs.rows.get(person=org.a2)
     theirs = rs.rows.get(person=org.b1)
     before = snapshot()
-    with pytest.raises(RuleError, match="The appeal window closed on 2025-07-15"):
+    with pytest.raises(Refusal, match="The appeal window closed on 2025-07-15"):
         services.file_appeal(actor=org.users["staff"], row=mine, reason="x", today=date(2025, 7, 16))
-    with pytest.raises(RuleError, match="You can appeal only your own result"):
+    with pytest.raises(Refusal, match="You can appeal only your own result"):
         services.file_appeal(actor=org.users["staff"], row=theirs, reason="x", today=date(2025, 7, 2))
     assert snapshot() == before
 
@@ -126,11 +126,11 @@ def test_a_transition_out_of_order(org, login):
     p = helpers.period(org.root)
     before = snapshot()
     for move in (services.send_to_committee, services.undo):
-        with pytest.raises(RuleError, match="cannot"):
+        with pytest.raises(Refusal, match="cannot"):
             move(actor=None, period=p)
-    with pytest.raises(RuleError, match="Results are computed in the scoring or computed state"):
+    with pytest.raises(Refusal, match="Results are computed in the scoring or computed state"):
         services.compute_period(actor=None, period=p)
-    with pytest.raises(RuleError, match="A period in state “Open” cannot move to “Publicity”"):
+    with pytest.raises(Refusal, match="A period in state “Open” cannot move to “Publicity”"):
         services.publish(actor=None, period=p, today=date(2025, 7, 1))
     assert snapshot() == before
 
@@ -152,13 +152,13 @@ def test_publishing_without_a_decision_and_finalizing_inside_the_window(org):
     p, rs = helpers.computed(org.root, _values(org))
     services.send_to_committee(actor=None, period=p)
     before = snapshot()
-    with pytest.raises(RuleError, match="Record the committee's decision before publishing"):
+    with pytest.raises(Refusal, match="Record the committee's decision before publishing"):
         services.publish(actor=None, period=p, today=date(2025, 7, 1))
     assert snapshot() == before
     services.record_decision(actor=None, period=p, members="甲", day=date(2025, 7, 1), decision="同意")
     services.publish(actor=None, period=p, today=date(2025, 7, 1))
     before = snapshot()
-    with pytest.raises(RuleError, match="The publicity window runs until 2025-07-08"):
+    with pytest.raises(Refusal, match="The publicity window runs until 2025-07-08"):
         services.finalize(actor=None, period=p, today=date(2025, 7, 8))
     assert snapshot() == before
 
@@ -168,11 +168,11 @@ def test_a_grade_change_that_breaks_a_quota(org, login):
     services.send_to_committee(actor=None, period=p)
     row = rs.rows.get(person=org.b1)
     before = snapshot()
-    with pytest.raises(RuleError, match="“优秀” allows at most 1 person in 全体"):
+    with pytest.raises(Refusal, match="“优秀” allows at most 1 person in 全体"):
         services.change_grade(actor=None, row=row, grade="优秀", reason="表现突出")
-    with pytest.raises(RuleError, match="Give the reason"):
+    with pytest.raises(Refusal, match="Give the reason"):
         services.change_grade(actor=None, row=row, grade="一般", reason=" ")
-    with pytest.raises(RuleError, match="卓越 is not a grade of the scheme"):
+    with pytest.raises(Refusal, match="卓越 is not a grade of the scheme"):
         services.change_grade(actor=None, row=row, grade="卓越", reason="x")
     assert snapshot() == before
 
@@ -199,7 +199,7 @@ def test_a_period_of_another_kind_than_the_schemes(org, login):
     assert "is for periods of kind “Quarter”, not “Month”" in _messages(response)
     assert snapshot() == before and not Period.objects.exists()
     for kind in ("year", "half"):
-        with pytest.raises(RuleError):
+        with pytest.raises(Refusal):
             services.create_period(actor=None, unit=org.root, scheme=sch, kind=kind, start=date(2025, 4, 1))
     assert services.create_period(
         actor=None, unit=org.root, scheme=sch, kind="quarter", start=date(2025, 4, 1)

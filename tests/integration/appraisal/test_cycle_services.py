@@ -9,15 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kaohe.appraisal import services
 from kaohe.appraisal.models import Appeal, Claim, Period, PersonResult, ResultSet, Score
-from kaohe.appraisal.rules import RuleError
 from kaohe.audit.models import Event
+from kaohe.platform.errors import Refusal
 from tests.integration.appraisal import helpers
 
 pytestmark = pytest.mark.django_db
 
 
 def test_importing_a_bad_scheme_names_the_place(org):
-    with pytest.raises(RuleError, match="components"):
+    with pytest.raises(Refusal, match="components"):
         services.import_scheme(
             actor=None, text=helpers.SCHEME.format(version="x").replace("share: 100%", "share: 90%")
         )
@@ -25,7 +25,7 @@ def test_importing_a_bad_scheme_names_the_place(org):
 
 def test_transitions_are_audited_and_out_of_order_refused(org):
     p = helpers.period(org.root)
-    with pytest.raises(RuleError, match="cannot move"):
+    with pytest.raises(Refusal, match="cannot move"):
         services.send_to_committee(actor=org.users["office"], period=p)
     services.start_scoring(actor=org.users["office"], period=p)
     assert Period.objects.get(pk=p.pk).state == "scoring"
@@ -48,10 +48,10 @@ def test_a_failed_run_leaves_the_previous_results(org, monkeypatch):
     p, rs = helpers.computed(org.root, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)})
 
     def boom(*args, **kwargs):
-        raise RuleError("engine failed")
+        raise Refusal("engine failed")
 
     monkeypatch.setattr(services, "run_engine", boom)
-    with pytest.raises(RuleError):
+    with pytest.raises(Refusal):
         services.compute_period(actor=None, period=p)
     assert ResultSet.objects.get(period=p).pk == rs.pk
     assert PersonResult.objects.filter(result_set=rs).count() == 3
@@ -66,16 +66,16 @@ def test_rerun_before_publication_replaces_the_version(org):
 def test_scores_outside_the_points_change_nothing(org):
     p = helpers.period(org.root)
     sheet = services.get_or_create_sheet(p, org.a1)
-    with pytest.raises(RuleError, match="between 0 and 40"):
+    with pytest.raises(Refusal, match="between 0 and 40"):
         services.save_sheet(
             actor=None,
             sheet=sheet,
             entries=[(org.a2.pk, "实绩/党建", 50, ""), (org.a2.pk, "实绩/业务", 41, "")],
         )
     assert not Score.objects.exists()
-    with pytest.raises(RuleError, match="needs a comment"):
+    with pytest.raises(Refusal, match="needs a comment"):
         services.save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", 10, "")])
-    with pytest.raises(RuleError, match="not on this sheet"):
+    with pytest.raises(Refusal, match="not on this sheet"):
         services.save_sheet(actor=None, sheet=sheet, entries=[(org.b1.pk, "实绩/党建", 50, "")])
     services.save_sheet(
         actor=None,
@@ -94,7 +94,7 @@ def test_the_scheme_can_require_comments_per_indicator(org):
     p = helpers.period(org.root, sch)
     sheet = services.get_or_create_sheet(p, org.a1)
     # 50 of 60 is above the period's default (60%) but below the scheme's 90% for this indicator
-    with pytest.raises(RuleError, match="below 90% of the points needs a comment"):
+    with pytest.raises(Refusal, match="below 90% of the points needs a comment"):
         services.save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", 50, "")])
     assert not Score.objects.exists()
     services.save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", 50, "材料不全")])
@@ -105,11 +105,11 @@ def test_the_scheme_can_require_comments_per_indicator(org):
 
 def test_claims_in_range_under_cap_with_two_approvals(org):
     p = helpers.period(org.root)
-    with pytest.raises(RuleError, match="between 1 and 5"):
+    with pytest.raises(Refusal, match="between 1 and 5"):
         services.file_claim(
             actor=None, period=p, person=org.a2, category="创新", points=Decimal(6), reason="x"
         )
-    with pytest.raises(RuleError, match="not a category"):
+    with pytest.raises(Refusal, match="not a category"):
         services.file_claim(
             actor=None, period=p, person=org.a2, category="别的", points=Decimal(2), reason="x"
         )
@@ -118,11 +118,11 @@ def test_claims_in_range_under_cap_with_two_approvals(org):
         actor=None, period=p, person=org.a2, category="创新", points=Decimal(4), reason="x", files=[pdf]
     )
     assert c.evidence.count() == 1
-    with pytest.raises(RuleError, match="at most 6"):
+    with pytest.raises(Refusal, match="at most 6"):
         services.file_claim(
             actor=None, period=p, person=org.a2, category="创新", points=Decimal(3), reason="y"
         )
-    with pytest.raises(RuleError, match="not a photo"):
+    with pytest.raises(Refusal, match="not a photo"):
         services.file_claim(
             actor=None,
             period=p,
@@ -147,7 +147,7 @@ def test_grade_change_within_quota_and_refused_beyond(org):
     p, rs = helpers.computed(org.root, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)})
     services.send_to_committee(actor=None, period=p)
     b1 = rs.rows.get(person=org.b1)
-    with pytest.raises(RuleError, match="at most 1"):
+    with pytest.raises(Refusal, match="at most 1"):
         services.change_grade(actor=None, row=b1, grade="优秀", reason="表现突出")
     services.change_grade(actor=None, row=b1, grade="一般", reason="复核")
     assert PersonResult.objects.get(pk=b1.pk).grade == "一般"
@@ -161,7 +161,7 @@ def test_publicity_and_appeal_windows_count_working_days(org):
     # 2025-09-26 Fri; 28 Sep and 11 Oct are make-up working days; 1–8 Oct National Day holiday
     assert p.publicity_end == date(2025, 10, 10)
     assert p.appeal_deadline == date(2025, 10, 16)
-    with pytest.raises(RuleError, match="runs until"):
+    with pytest.raises(Refusal, match="runs until"):
         services.finalize(actor=None, period=p, today=date(2025, 10, 10))
     assert services.close_publicity(now=None) >= 0
 
@@ -169,9 +169,9 @@ def test_publicity_and_appeal_windows_count_working_days(org):
 def test_appeal_rules_and_upheld_appeal_makes_a_new_version(org):
     p, rs = helpers.published(org.root, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)})
     row = rs.rows.get(person=org.a2)
-    with pytest.raises(RuleError, match="only your own"):
+    with pytest.raises(Refusal, match="only your own"):
         services.file_appeal(actor=org.users["outsider"], row=row, reason="x", today=date(2025, 7, 2))
-    with pytest.raises(RuleError, match="closed"):
+    with pytest.raises(Refusal, match="closed"):
         services.file_appeal(actor=org.users["staff"], row=row, reason="x", today=date(2025, 9, 1))
     appeal = services.file_appeal(
         actor=org.users["staff"], row=row, reason="业务分有误", today=date(2025, 7, 2)
@@ -190,7 +190,7 @@ def test_appeal_rules_and_upheld_appeal_makes_a_new_version(org):
     assert PersonResult.objects.get(pk=row.pk).total == 50  # the old version is kept as it was
     services.finalize(actor=None, period=p, today=date(2025, 8, 1))
     assert Period.objects.get(pk=p.pk).state == "final"
-    with pytest.raises(RuleError):
+    with pytest.raises(Refusal):
         services.compute_period(actor=None, period=p)
 
 
@@ -201,7 +201,7 @@ def test_publishing_creates_follow_ups(org):
     helpers.published(org.root, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)})
     item = FollowUp.objects.get(person=org.a2)
     assert item.action == "谈话提醒" and item.owner_id == org.a1.pk
-    with pytest.raises(RuleError):
+    with pytest.raises(Refusal):
         close_follow_up(actor=None, item=item, record_text=" ")
     close_follow_up(actor=None, item=item, record_text="已谈话")
     assert FollowUp.objects.get(pk=item.pk).closed_at is not None

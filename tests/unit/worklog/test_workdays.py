@@ -11,7 +11,6 @@ from kaohe.worklog.workdays import (
     log_window,
     notice_due,
     package_knows,
-    period_bounds,
     rate,
 )
 
@@ -86,10 +85,3 @@ def test_rate_formula():
     assert rate(19, 20) == 0.95
     assert rate(21, 20) == 1.0  # today's log counts before the day is closed
     assert rate(0, 0) is None
-
-
-def test_period_bounds():
-    assert period_bounds("week", date(2025, 6, 5)) == (date(2025, 6, 2), date(2025, 6, 8))
-    assert period_bounds("quarter", date(2025, 5, 5)) == (date(2025, 4, 1), date(2025, 6, 30))
-    assert period_bounds("year", date(2025, 5, 5)) == (date(2025, 1, 1), date(2025, 12, 31))
-    assert period_bounds("month", date(2024, 2, 10)) == (date(2024, 2, 1), date(2024, 2, 29))
