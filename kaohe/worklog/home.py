@@ -4,8 +4,9 @@ from django.utils import timezone
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import scope_for
+from kaohe.platform.models import Notification
 
-from .models import MissNotice, Notification
+from .models import MissNotice
 from .selectors import own_person, review_queue
 
 

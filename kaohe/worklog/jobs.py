@@ -19,11 +19,14 @@ from django.utils.translation import ngettext
 
 from kaohe.audit.services import record
 from kaohe.org.models import LeaveRecord, Person, Unit
+from kaohe.platform import channels
+from kaohe.platform.calendar import WorkCalendar, calendar_for_unit
+from kaohe.platform.models import Notification
 
-from . import channels, rollups
-from .models import ClosedDay, Miss, MissNotice, Notification, ReminderRun, Rules, WorkLog
-from .selectors import calendar_for_unit, rules_for_unit
-from .workdays import WorkCalendar, log_window, notice_due
+from . import rollups
+from .models import ClosedDay, Miss, MissNotice, ReminderRun, Rules, WorkLog
+from .selectors import rules_for_unit
+from .workdays import log_window, notice_due
 
 logger = logging.getLogger(__name__)
 LOOKBACK_DAYS = 14

@@ -14,9 +14,11 @@ from openpyxl.styles import Alignment, Font
 from kaohe.audit.models import Seal
 from kaohe.engine.periods import span
 from kaohe.org.models import Unit
+from kaohe.platform.calendar import calendar_for_unit
+from kaohe.platform.models import CalendarDay
 
-from .models import CalendarDay, MissNotice
-from .selectors import Rates, ancestor_ids, calendar_for_unit, rates_by_person, rates_by_section
+from .models import MissNotice
+from .selectors import Rates, ancestor_ids, rates_by_person, rates_by_section
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

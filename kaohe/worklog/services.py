@@ -21,12 +21,14 @@ from kaohe.audit.services import event as audit_event
 from kaohe.audit.services import insert, insert_params, insert_plan, inserted, record, snapshot
 from kaohe.db import prepared_cursor
 from kaohe.org.models import Person, Unit
+from kaohe.platform.calendar import DayKind
+from kaohe.platform.models import CalendarDay, Notification
+from kaohe.platform.uploads import MAX_FILES, check_upload
 
 from . import rollups
-from .choices import AchievementSection, AchievementStatus, DayKind, LogStatus, LogTag
-from .models import Achievement, Attachment, CalendarDay, Notification, Rules, WorkLog
+from .choices import AchievementSection, AchievementStatus, LogStatus, LogTag
+from .models import Achievement, Attachment, Rules, WorkLog
 from .selectors import rules_for_unit, writing_settings
-from .uploads import MAX_FILES, check_upload
 from .workdays import Window, log_window, month_start
 
 MAX_CONTENT = 2000

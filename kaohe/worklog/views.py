@@ -19,13 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import get_unit_for_user, people_for_user, require_role, units_for_user
 from kaohe.engine.periods import span
+from kaohe.platform.calendar import package_knows
+from kaohe.platform.models import CalendarDay, Notification
 from kaohe.platform.roles import BROWSE, DECLARE
 
 from . import reports, selectors, services
 from .choices import LogStatus, LogTag
 from .forms import AchievementForm, CalendarDayForm, DecideForm, LogForm, PeriodForm, RulesForm
-from .models import Attachment, CalendarDay, MissNotice, Notification
-from .workdays import month_start, package_knows
+from .models import Attachment, MissNotice
+from .workdays import month_start
 
 WRITERS = (Role.STAFF,)
 PAGE_SIZE = 100
