@@ -239,9 +239,3 @@ def _send_external(rules: Rules, unit: Unit, day: date, people: list[Person], te
         )
         channels.post_json(req)
 
-
-def seal_audit() -> int:
-    """Seal pending audit events into the hash chain (``kaohe audit seal``)."""
-    from kaohe.audit.chain import seal_all
-
-    return seal_all()
