@@ -238,4 +238,3 @@ def _send_external(rules: Rules, unit: Unit, day: date, people: list[Person], te
             now_ms=int(time.time() * 1000),
         )
         channels.post_json(req)
-

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +20,11 @@ from kaohe.accounts.models import Role
 from kaohe.accounts.scope import get_unit_for_user, people_for_user, require_role, units_for_user
 from kaohe.engine.periods import span
 from kaohe.platform.calendar import package_knows
+from kaohe.platform.downloads import download_response
+from kaohe.platform.excel import xlsx_response
 from kaohe.platform.models import CalendarDay, Notification
 from kaohe.platform.roles import BROWSE, DECLARE
+from kaohe.platform.uploads import DOCX
 
 from . import reports, selectors, services
 from .choices import LogStatus, LogTag
@@ -301,11 +304,7 @@ def summary(request):
 def summary_xlsx(request):
     ctx = _period_context(request)
     data = reports.summary_workbook(ctx["unit"], ctx["kind"], ctx["day"])
-    response = HttpResponse(data, content_type=reports.XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="worklog-{ctx["kind"]}-{ctx["start"]:%Y%m%d}.xlsx"'
-    )
-    return response
+    return xlsx_response(data, f"worklog-{ctx['kind']}-{ctx['start']:%Y%m%d}.xlsx")
 
 
 @login_required
@@ -316,9 +315,7 @@ def notice_docx(request):
     data = reports.notice_document(
         ctx["unit"], ctx["kind"], ctx["day"], number=request.GET.get("number", "")[:40]
     )
-    response = HttpResponse(data, content_type=reports.DOCX)
-    response["Content-Disposition"] = f'attachment; filename="notice-{ctx["start"]:%Y%m%d}.docx"'
-    return response
+    return download_response(data, f"notice-{ctx['start']:%Y%m%d}.docx", DOCX)
 
 
 # --- office: calendar, rules, achievements -------------------------------------------------------------
