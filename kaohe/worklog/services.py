@@ -22,7 +22,8 @@ from kaohe.audit.services import insert, insert_params, insert_plan, inserted, r
 from kaohe.db import prepared_cursor
 from kaohe.org.models import Person, Unit
 from kaohe.platform.calendar import DayKind
-from kaohe.platform.models import CalendarDay, Notification
+from kaohe.platform.models import CalendarDay
+from kaohe.platform.notifications import notify
 from kaohe.platform.uploads import MAX_FILES, check_upload
 
 from . import rollups
@@ -336,12 +337,12 @@ def return_log(*, actor, log: WorkLog, comment: str, now: datetime | None = None
     rollups.add([(log.person_id, log.person.unit_id, log.day)], returned=1)
     rollups.add_reviewer(log.reviewer_id, log.day, decided=1, decision_seconds=seconds)
     if log.person.user_id:
-        Notification.objects.create(
-            user_id=log.person.user_id,
-            created=now,
+        notify(
+            user_ids=[log.person.user_id],
             text=_("Your log of %(day)s was returned: %(comment)s")
             % {"day": date_format(log.day), "comment": comment[:200]},
             url=f"/worklog/logs/{log.pk}/edit/",
+            now=now,
         )
     return log
 
@@ -449,7 +450,3 @@ def decide_achievement(*, actor, achievement: Achievement, accept: bool, comment
     obj.save(update_fields=["status", "office_comment"])
     record(actor=actor, action="worklog.achievement.decide", obj=obj, before=before, after=snapshot(obj))
     return obj
-
-
-def mark_notifications_read(*, user) -> int:
-    return Notification.objects.filter(user=user, read=False).update(read=True)

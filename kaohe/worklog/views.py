@@ -22,7 +22,9 @@ from kaohe.engine.periods import span
 from kaohe.platform.calendar import package_knows
 from kaohe.platform.downloads import download_response
 from kaohe.platform.excel import xlsx_response
-from kaohe.platform.models import CalendarDay, Notification
+from kaohe.platform.models import CalendarDay
+from kaohe.platform.notifications import for_user as notifications_of
+from kaohe.platform.notifications import mark_all_read
 from kaohe.platform.roles import BROWSE, DECLARE
 from kaohe.platform.uploads import DOCX
 
@@ -472,9 +474,9 @@ def achievement_decide(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def notifications(request):
     if request.method == "POST":
-        services.mark_notifications_read(user=request.user)
+        mark_all_read(user=request.user)
         return redirect("worklog:notifications")
-    items = Notification.objects.filter(user=request.user)[:100]
+    items = notifications_of(request.user)[:100]
     return render(
         request, "worklog/notifications.html", {"items": items, "breadcrumb": [(_("Notifications"), "")]}
     )
