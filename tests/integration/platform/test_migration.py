@@ -24,7 +24,9 @@ def test_rows_written_before_the_move_are_read_after_it():
     old = _migrate(BEFORE)
     try:
         user = old.get_model("auth", "User").objects.create(username="u1")
-        unit = old.get_model("org", "Unit").objects.create(code="T", name="某镇", kind="township", path="/1/")
+        unit = old.get_model("org", "Unit").objects.create(code="T", name="某镇", kind="township")
+        unit.path = f"/{unit.pk}/"
+        unit.save(update_fields=["path"])
         old.get_model("worklog", "Notification").objects.create(user=user, text="请填写纪实", url="/worklog/")
         old.get_model("worklog", "CalendarDay").objects.create(unit=unit, day="2025-10-11", kind="rest")
         ContentType = old.get_model("contenttypes", "ContentType")
