@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.platform.uploads import DOCX, XLSX
+
 from .choices import (
     AchievementSection,
     AchievementStatus,
@@ -101,8 +103,8 @@ class Attachment(models.Model):
             "image/jpeg": ".jpg",
             "image/png": ".png",
             "application/pdf": ".pdf",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+            DOCX: ".docx",
+            XLSX: ".xlsx",
         }.get(self.content_type, ".bin")
 
 
