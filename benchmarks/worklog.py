@@ -89,7 +89,8 @@ def generate(people: int, days: int, writers: int, seed: int = 1) -> None:
     from django.db import connection
 
     from kaohe.accounts.models import hash_token
-    from kaohe.worklog.workdays import WorkCalendar, month_start, week_start
+    from kaohe.platform.calendar import WorkCalendar
+    from kaohe.worklog.workdays import month_start, week_start
 
     call_command("migrate", interactive=False, verbosity=0)
     pg = connection.vendor == "postgresql"
@@ -119,7 +120,7 @@ def generate(people: int, days: int, writers: int, seed: int = 1) -> None:
     from kaohe.org.models import Unit
 
     root = Unit.objects.create(code=BENCH_CODE, name="基准县", kind="township")
-    from kaohe.worklog.models import CalendarDay
+    from kaohe.platform.models import CalendarDay
 
     # whatever day the benchmark runs on is a working day for the county, so today's log can be written
     CalendarDay.objects.create(unit=root, day=date.today(), kind="working", note="benchmark")

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "ninja",  # serves the API docs (Swagger UI) from its own static files, not a CDN
+    "kaohe.platform",
     "kaohe.web",
     "kaohe.audit",
     "kaohe.accounts",

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from kaohe.org.admin import ServiceModelAdmin
+from kaohe.platform.admin import ServiceModelAdmin
 
 from . import services
 from .models import ApiToken, RoleGrant

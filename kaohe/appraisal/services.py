@@ -188,7 +188,7 @@ def undo(*, actor, period: Period) -> Period:
 
 
 def calendar(period: Period):
-    from kaohe.worklog.selectors import calendar_for_unit
+    from kaohe.platform.calendar import calendar_for_unit
 
     return calendar_for_unit(period.unit)
 
@@ -225,7 +225,7 @@ def publish(*, actor, period: Period, today: date | None = None) -> Period:
 def _notify_people(period: Period) -> None:
     from django.urls import reverse
 
-    from kaohe.worklog.models import Notification
+    from kaohe.platform.models import Notification
 
     users = people_of(period).filter(user__isnull=False).values_list("user_id", flat=True)
     text = _("The results of %(period)s are published; appeals until %(day)s.") % {
@@ -371,7 +371,7 @@ def remind(*, actor, sheet: Sheet) -> int:
     """Notify the assessor (or the office) that the sheet waits; returns the notifications sent."""
     from django.urls import reverse
 
-    from kaohe.worklog.models import Notification
+    from kaohe.platform.models import Notification
 
     if sheet.assessor is None or sheet.assessor.user_id is None:
         return 0
@@ -504,7 +504,7 @@ def _store_evidence(files, **owner) -> None:
     from django.core.exceptions import ValidationError
     from django.core.files.base import ContentFile
 
-    from kaohe.worklog.uploads import check_upload
+    from kaohe.platform.uploads import check_upload
 
     for upload in files:
         try:

@@ -383,7 +383,7 @@ KPI_HEADERS = {
 def _kpi_rows(upload) -> list[dict]:
     import openpyxl
 
-    from kaohe.worklog.uploads import XLSX, sniff
+    from kaohe.platform.uploads import XLSX, sniff
 
     if upload is None:
         raise Refusal(_("Choose an Excel file."))

@@ -2,21 +2,9 @@
 
 from django.contrib import admin
 
+from kaohe.platform.admin import ReadOnlyAdmin
+
 from .models import Event, Seal
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        return {}
 
 
 @admin.register(Event)

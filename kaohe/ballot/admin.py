@@ -3,42 +3,22 @@ events (the pages under /ballot/). Participation, ballots and codes are not show
 
 from django.contrib import admin
 
+from kaohe.platform.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Campaign, Dimension, Option, RaterGroup
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class _InlineReadOnly(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class OptionInline(_InlineReadOnly):
+class OptionInline(ReadOnlyInline):
     model = Option
     fields = ["label", "points", "order"]
 
 
-class DimensionInline(_InlineReadOnly):
+class DimensionInline(ReadOnlyInline):
     model = Dimension
     fields = ["name", "weight", "order"]
 
 
-class GroupInline(_InlineReadOnly):
+class GroupInline(ReadOnlyInline):
     model = RaterGroup
     fields = [
         "name",
@@ -53,7 +33,7 @@ class GroupInline(_InlineReadOnly):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(_ReadOnly):
+class CampaignAdmin(ReadOnlyAdmin):
     list_display = ["name", "period", "unit", "status", "min_ballots"]
     list_filter = ["status"]
     search_fields = ["name", "period"]

@@ -11,8 +11,9 @@ class WorklogConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from kaohe.org.models import Unit
+        from kaohe.platform.models import CalendarDay
 
-        from .models import CalendarDay, Rules
+        from .models import Rules
         from .selectors import settings_changed
 
         for model in (CalendarDay, Rules, Unit):  # a unit's move changes whose overrides apply

@@ -24,11 +24,6 @@ class StatPeriod(models.TextChoices):
     MONTH = "month", _("Month")
 
 
-class DayKind(models.TextChoices):
-    WORKING = "working", _("Working day")  # 工作日 / 调休上班
-    REST = "rest", _("Rest day")  # 休息日 / 节假日
-
-
 class WebhookKind(models.TextChoices):
     NONE = "", _("None")
     DINGTALK = "dingtalk", _("DingTalk")  # 钉钉

@@ -12,12 +12,12 @@ from django.utils import timezone
 from kaohe.audit.services import record
 from kaohe.org.demo import DEMO_ROOT_CODE
 from kaohe.org.models import Person, Unit
+from kaohe.platform.calendar import SHANGHAI, calendar_for_unit
 
 from . import jobs, rollups
 from .choices import LogStatus, LogTag
 from .models import WorkLog
-from .selectors import calendar_for_unit, rules_for_unit
-from .workdays import SHANGHAI
+from .selectors import rules_for_unit
 
 TEXTS = [
     "走访{n}户群众，收集意见建议并登记台账。",

@@ -6,7 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .choices import AchievementSection, DayKind, LogTag
+from kaohe.platform.calendar import DayKind
+
+from .choices import AchievementSection, LogTag
 from .models import Rules
 from .services import MAX_COMMENT, MAX_CONTENT, RULE_FIELDS
 

@@ -4,8 +4,9 @@ from django.utils import timezone
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import scope_for
+from kaohe.platform import notifications
 
-from .models import MissNotice, Notification
+from .models import MissNotice
 from .selectors import own_person, review_queue
 
 
@@ -19,7 +20,7 @@ def home_sections(user) -> dict:
         out["worklog_today"] = {
             "day": today,
             "log": person.worklogs.filter(day=today).first(),
-            "unread": Notification.objects.filter(user=user, read=False).count(),
+            "unread": notifications.unread_count(user),
             "notice": MissNotice.objects.filter(person=person).order_by("-day").first(),
         }
     if scope.has_role(Role.REVIEWER):

@@ -19,11 +19,14 @@ from django.utils.translation import ngettext
 
 from kaohe.audit.services import record
 from kaohe.org.models import LeaveRecord, Person, Unit
+from kaohe.platform import channels
+from kaohe.platform.calendar import WorkCalendar, calendar_for_unit
+from kaohe.platform.notifications import notify
 
-from . import channels, rollups
-from .models import ClosedDay, Miss, MissNotice, Notification, ReminderRun, Rules, WorkLog
-from .selectors import calendar_for_unit, rules_for_unit
-from .workdays import WorkCalendar, log_window, notice_due
+from . import rollups
+from .models import ClosedDay, Miss, MissNotice, ReminderRun, Rules, WorkLog
+from .selectors import rules_for_unit
+from .workdays import log_window, notice_due
 
 logger = logging.getLogger(__name__)
 LOOKBACK_DAYS = 14
@@ -152,9 +155,7 @@ def _apply_miss_rule(unit, day, cal, rules, missing: list[Person], now: datetime
             after={"person": person.pk, "day": day, "points": rules.deduction_points},
         )
         if person.user_id:
-            Notification.objects.create(
-                user_id=person.user_id, created=now, text=reason[:300], url="/worklog/mine/"
-            )
+            notify(user_ids=[person.user_id], text=reason, url="/worklog/mine/", now=now)
         made += 1
     return made
 
@@ -188,13 +189,7 @@ def remind_unit(*, unit: Unit, day: date, rules: Rules, now: datetime) -> int:
     late = [p for p in people if p.pk not in written]
     text = _("Please write your work log for %(day)s.") % {"day": date_format(day)}
     if rules.remind_in_app:
-        Notification.objects.bulk_create(
-            [
-                Notification(user_id=p.user_id, created=now, text=text, url="/worklog/")
-                for p in late
-                if p.user_id
-            ]
-        )
+        notify(user_ids=[p.user_id for p in late if p.user_id], text=text, url="/worklog/", now=now)
     run.people = len(late)
     run.save(update_fields=["people"])
     if late:
@@ -235,10 +230,3 @@ def _send_external(rules: Rules, unit: Unit, day: date, people: list[Person], te
             now_ms=int(time.time() * 1000),
         )
         channels.post_json(req)
-
-
-def seal_audit() -> int:
-    """Seal pending audit events into the hash chain (``kaohe audit seal``)."""
-    from kaohe.audit.chain import seal_all
-
-    return seal_all()

@@ -1,5 +1,6 @@
-"""Work logs (履职纪实): the logs, their rollups, the calendar overrides, the rules per unit, misses
-and the notices they produce, reminders, and monthly achievement records."""
+"""Work logs (履职纪实): the logs, their rollups, the rules per unit, misses and the notices they
+produce, reminders, and monthly achievement records. The calendar overrides and in-app notifications
+are the platform's (:mod:`kaohe.platform.models`)."""
 
 from decimal import Decimal
 
@@ -9,10 +10,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.platform.uploads import DOCX, XLSX
+
 from .choices import (
     AchievementSection,
     AchievementStatus,
-    DayKind,
     LogStatus,
     StatPeriod,
     WebhookKind,
@@ -101,8 +103,8 @@ class Attachment(models.Model):
             "image/jpeg": ".jpg",
             "image/png": ".png",
             "application/pdf": ".pdf",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+            DOCX: ".docx",
+            XLSX: ".xlsx",
         }.get(self.content_type, ".bin")
 
 
@@ -183,25 +185,6 @@ class ReviewerStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer_id} {self.period} {self.start}"
-
-
-class CalendarDay(models.Model):
-    """An override of the official calendar for a unit and its sub-units: a station's weekend shift,
-    a local holiday, or a year's holidays entered by the office before the package knows them."""
-
-    unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
-    day = models.DateField(_("day"))
-    kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
-    note = models.CharField(_("note"), max_length=100, blank=True)
-
-    class Meta:
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
-        ordering = ["day"]
-        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="worklog_calendar_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.get_kind_display()}"
 
 
 class Rules(models.Model):
@@ -321,26 +304,6 @@ class ReminderRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day}"
-
-
-class Notification(models.Model):
-    """An in-app notification shown to an account."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    created = models.DateTimeField(default=timezone.now)
-    text = models.CharField(max_length=300)
-    url = models.CharField(max_length=200, blank=True)
-    read = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-created"]
-        indexes = [
-            # home page: unread notifications of the user
-            models.Index(fields=["user", "read", "created"], name="worklog_notification_unread"),
-        ]
-
-    def __str__(self) -> str:
-        return self.text
 
 
 class Achievement(models.Model):

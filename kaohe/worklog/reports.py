@@ -14,12 +14,12 @@ from openpyxl.styles import Alignment, Font
 from kaohe.audit.models import Seal
 from kaohe.engine.periods import span
 from kaohe.org.models import Unit
+from kaohe.platform.calendar import calendar_for_unit
+from kaohe.platform.excel import workbook_bytes
+from kaohe.platform.models import CalendarDay
 
-from .models import CalendarDay, MissNotice
-from .selectors import Rates, ancestor_ids, calendar_for_unit, rates_by_person, rates_by_section
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from .models import MissNotice
+from .selectors import Rates, ancestor_ids, rates_by_person, rates_by_section
 
 
 def pct(value: float | None) -> str:
@@ -140,9 +140,7 @@ def summary_workbook(unit: Unit, kind: str, day: date) -> bytes:
         day__gte=start, day__lte=end, person__unit__path__startswith=unit.path
     ).select_related("person", "person__unit"):
         ws.append([n.person.name, n.person.unit.name, n.first_day, n.day, n.days, float(n.points), n.reason])
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 # --- the Word notice ------------------------------------------------------------------------------------

@@ -18,11 +18,13 @@ from kaohe.accounts.services import columns_and_converters as _columns_and_conve
 from kaohe.db import prepared_cursor
 from kaohe.engine.periods import span
 from kaohe.org.models import Person, Unit
+from kaohe.platform.calendar import WorkCalendar, calendar_of
+from kaohe.platform.models import CalendarDay
 from kaohe.platform.roles import OVERSEE
 
 from .choices import LogStatus
-from .models import Achievement, CalendarDay, ReviewerStat, Rules, Stat, WorkLog
-from .workdays import WorkCalendar, mean_seconds, month_starts, rate
+from .models import Achievement, ReviewerStat, Rules, Stat, WorkLog
+from .workdays import mean_seconds, month_starts, rate
 
 
 def ancestor_ids(unit: Unit) -> list[int]:
@@ -46,29 +48,6 @@ def _rules_of(ids: list[int]) -> Rules | None:
         if uid in found:
             return found[uid]
     return None
-
-
-def calendar_for_unit(unit: Unit, start: date | None = None, end: date | None = None) -> WorkCalendar:
-    """The unit's calendar: overrides of the unit and its ancestors (the nearest wins) between
-    ``start`` and ``end`` (all if not given) over the official calendar."""
-    return _calendar_of(ancestor_ids(unit) or [unit.pk], start, end)
-
-
-def _calendar_of(ids: list[int], start: date | None, end: date | None) -> WorkCalendar:
-    """The overrides of the units ``ids`` (root first; the later wins) over the official calendar."""
-    if not ids:
-        return WorkCalendar()
-    days = CalendarDay.objects.filter(unit_id__in=ids)
-    if start is not None:
-        days = days.filter(day__gte=start)
-    if end is not None:
-        days = days.filter(day__lte=end)
-    depth = {uid: n for n, uid in enumerate(ids)}
-    overrides: dict[date, tuple[int, bool]] = {}
-    for uid, day, kind in days.values_list("unit_id", "day", "kind"):
-        if day not in overrides or depth[uid] > overrides[day][0]:
-            overrides[day] = (depth[uid], kind == "working")
-    return WorkCalendar({d: working for d, (_depth, working) in overrides.items()})
 
 
 @dataclass(frozen=True)
@@ -158,7 +137,7 @@ def writing_settings(unit: Unit, day: date) -> WritingSettings:
     def make() -> WritingSettings:
         rules = _rules_of(ids) or Rules()
         return WritingSettings(
-            calendar=_calendar_of(ids, day - timedelta(days=5), day + timedelta(days=90)),
+            calendar=calendar_of(ids, day - timedelta(days=5), day + timedelta(days=90)),
             backfill_days=rules.backfill_days,
             backfill_hour=rules.backfill_hour,
             late_days=rules.late_days,

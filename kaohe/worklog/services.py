@@ -21,12 +21,15 @@ from kaohe.audit.services import event as audit_event
 from kaohe.audit.services import insert, insert_params, insert_plan, inserted, record, snapshot
 from kaohe.db import prepared_cursor
 from kaohe.org.models import Person, Unit
+from kaohe.platform.calendar import DayKind
+from kaohe.platform.models import CalendarDay
+from kaohe.platform.notifications import notify
+from kaohe.platform.uploads import MAX_FILES, check_upload
 
 from . import rollups
-from .choices import AchievementSection, AchievementStatus, DayKind, LogStatus, LogTag
-from .models import Achievement, Attachment, CalendarDay, Notification, Rules, WorkLog
+from .choices import AchievementSection, AchievementStatus, LogStatus, LogTag
+from .models import Achievement, Attachment, Rules, WorkLog
 from .selectors import rules_for_unit, writing_settings
-from .uploads import MAX_FILES, check_upload
 from .workdays import Window, log_window, month_start
 
 MAX_CONTENT = 2000
@@ -334,12 +337,12 @@ def return_log(*, actor, log: WorkLog, comment: str, now: datetime | None = None
     rollups.add([(log.person_id, log.person.unit_id, log.day)], returned=1)
     rollups.add_reviewer(log.reviewer_id, log.day, decided=1, decision_seconds=seconds)
     if log.person.user_id:
-        Notification.objects.create(
-            user_id=log.person.user_id,
-            created=now,
+        notify(
+            user_ids=[log.person.user_id],
             text=_("Your log of %(day)s was returned: %(comment)s")
             % {"day": date_format(log.day), "comment": comment[:200]},
             url=f"/worklog/logs/{log.pk}/edit/",
+            now=now,
         )
     return log
 
@@ -447,7 +450,3 @@ def decide_achievement(*, actor, achievement: Achievement, accept: bool, comment
     obj.save(update_fields=["status", "office_comment"])
     record(actor=actor, action="worklog.achievement.decide", obj=obj, before=before, after=snapshot(obj))
     return obj
-
-
-def mark_notifications_read(*, user) -> int:
-    return Notification.objects.filter(user=user, read=False).update(read=True)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,13 +19,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import get_unit_for_user, people_for_user, require_role, units_for_user
 from kaohe.engine.periods import span
+from kaohe.platform.calendar import package_knows
+from kaohe.platform.downloads import download_response
+from kaohe.platform.excel import xlsx_response
+from kaohe.platform.models import CalendarDay
+from kaohe.platform.notifications import for_user as notifications_of
+from kaohe.platform.notifications import mark_all_read
 from kaohe.platform.roles import BROWSE, DECLARE
+from kaohe.platform.uploads import DOCX
 
 from . import reports, selectors, services
 from .choices import LogStatus, LogTag
 from .forms import AchievementForm, CalendarDayForm, DecideForm, LogForm, PeriodForm, RulesForm
-from .models import Attachment, CalendarDay, MissNotice, Notification
-from .workdays import month_start, package_knows
+from .models import Attachment, MissNotice
+from .workdays import month_start
 
 WRITERS = (Role.STAFF,)
 PAGE_SIZE = 100
@@ -299,11 +306,7 @@ def summary(request):
 def summary_xlsx(request):
     ctx = _period_context(request)
     data = reports.summary_workbook(ctx["unit"], ctx["kind"], ctx["day"])
-    response = HttpResponse(data, content_type=reports.XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="worklog-{ctx["kind"]}-{ctx["start"]:%Y%m%d}.xlsx"'
-    )
-    return response
+    return xlsx_response(data, f"worklog-{ctx['kind']}-{ctx['start']:%Y%m%d}.xlsx")
 
 
 @login_required
@@ -314,9 +317,7 @@ def notice_docx(request):
     data = reports.notice_document(
         ctx["unit"], ctx["kind"], ctx["day"], number=request.GET.get("number", "")[:40]
     )
-    response = HttpResponse(data, content_type=reports.DOCX)
-    response["Content-Disposition"] = f'attachment; filename="notice-{ctx["start"]:%Y%m%d}.docx"'
-    return response
+    return download_response(data, f"notice-{ctx['start']:%Y%m%d}.docx", DOCX)
 
 
 # --- office: calendar, rules, achievements -------------------------------------------------------------
@@ -473,9 +474,9 @@ def achievement_decide(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def notifications(request):
     if request.method == "POST":
-        services.mark_notifications_read(user=request.user)
+        mark_all_read(user=request.user)
         return redirect("worklog:notifications")
-    items = Notification.objects.filter(user=request.user)[:100]
+    items = notifications_of(request.user)[:100]
     return render(
         request, "worklog/notifications.html", {"items": items, "breadcrumb": [(_("Notifications"), "")]}
     )

@@ -1,100 +1,11 @@
-"""Working days, deadlines and miss runs: pure functions, no database, time passed in.
+"""The writing window of a day's log, miss runs, rates and the periods of the log statistics: pure
+functions, no database, time passed in. The working-day calendar they count with is the platform's
+(:mod:`kaohe.platform.calendar`)."""
 
-China's official calendar comes from the maintained ``chinesecalendar`` package (holidays and the
-make-up working days, 调休). Overrides — a unit's own days, or a year the package does not know yet,
-entered by the office — take precedence. For a year neither knows, Monday–Friday is assumed and
-:meth:`WorkCalendar.unknown_years` reports it so that the office is warned.
-"""
-
-import functools
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-import chinese_calendar
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-class CalendarError(ValueError):
-    """A date arithmetic request that cannot be answered (e.g. no working day within reach)."""
-
-
-def package_knows(year: int) -> bool:
-    """Whether ``chinesecalendar`` has the State Council's holidays for ``year``."""
-    try:
-        chinese_calendar.is_workday(date(year, 6, 1))
-    except NotImplementedError:
-        return False
-    return True
-
-
-@functools.lru_cache(maxsize=4096)
-def _official_working_day(day: date) -> bool:
-    """The package's answer, remembered (every log written asks about the same few days)."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return day.weekday() < 5  # fallback: Monday–Friday (the office is warned)
-
-
-@dataclass(frozen=True)
-class WorkCalendar:
-    """A unit's calendar: ``overrides`` maps a date to True (working) or False (rest)."""
-
-    overrides: Mapping[date, bool] = field(default_factory=dict)
-
-    def is_working_day(self, day: date) -> bool:
-        if day in self.overrides:
-            return self.overrides[day]
-        return _official_working_day(day)
-
-    def source(self, day: date) -> str:
-        """Where the answer for ``day`` comes from: "override", "official" or "fallback"."""
-        if day in self.overrides:
-            return "override"
-        return "official" if package_knows(day.year) else "fallback"
-
-    def unknown_years(self, years: Iterable[int]) -> list[int]:
-        """Years among ``years`` that neither the package nor any override covers."""
-        covered = {d.year for d in self.overrides}
-        return sorted(y for y in set(years) if not package_knows(y) and y not in covered)
-
-    def working_days(self, start: date, end: date) -> list[date]:
-        """Working days from ``start`` to ``end`` inclusive."""
-        out = []
-        day = start
-        while day <= end:
-            if self.is_working_day(day):
-                out.append(day)
-            day += timedelta(days=1)
-        return out
-
-    def add_working_days(self, day: date, n: int) -> date:
-        """The ``n``-th working day after ``day`` (``n`` ≥ 1), or before it for ``n`` ≤ -1."""
-        if n == 0:
-            return day
-        step = 1 if n > 0 else -1
-        left = abs(n)
-        for _ in range(400 * left):
-            day += timedelta(days=step)
-            if self.is_working_day(day):
-                left -= 1
-                if left == 0:
-                    return day
-        raise CalendarError("no working day within reach")
-
-    def previous_working_days(self, day: date, n: int) -> list[date]:
-        """The ``n`` working days up to and including ``day`` (``day`` itself if it is one), oldest first."""
-        out: list[date] = []
-        if self.is_working_day(day):
-            out.append(day)
-        cursor = day
-        while len(out) < n:
-            cursor = self.add_working_days(cursor, -1)
-            out.append(cursor)
-        return sorted(out)
+from kaohe.platform.calendar import SHANGHAI, WorkCalendar
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 def team(world):
     from django.utils import timezone
 
-    from kaohe.worklog.models import CalendarDay
+    from kaohe.platform.models import CalendarDay
 
     # a1 reviews a2 and holds the reviewer account (tests.conftest.build_org);
     # whatever day the test runs on, it is a working day for the township

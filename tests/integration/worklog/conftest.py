@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import pytest
 
-from kaohe.worklog.workdays import SHANGHAI
+from kaohe.platform.calendar import SHANGHAI
 
 TUE = date(2025, 6, 3)  # Tuesday after the Dragon Boat holiday (31 May – 2 June 2025)
 WED = date(2025, 6, 4)

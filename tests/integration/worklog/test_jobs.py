@@ -6,11 +6,12 @@ from datetime import date
 import pytest
 
 from kaohe.audit.models import Event
+from kaohe.platform.models import Notification
 from kaohe.scheduler import runner
 from kaohe.scheduler.models import Job
 from kaohe.scheduler.registry import JobSpec
 from kaohe.worklog import jobs, rollups, selectors, services
-from kaohe.worklog.models import ClosedDay, Miss, MissNotice, Notification, ReminderRun, Stat
+from kaohe.worklog.models import ClosedDay, Miss, MissNotice, ReminderRun, Stat
 
 from .conftest import FRI, THU, TUE, WED, at
 
@@ -104,7 +105,9 @@ def test_reminders_go_once_to_people_without_a_log(org, write, settings):
 
 def test_webhook_reminder_is_posted_in_the_platform_format(org, monkeypatch):
     sent = []
-    monkeypatch.setattr("kaohe.worklog.channels.post_json", lambda req, timeout=5.0: sent.append(req) or True)
+    monkeypatch.setattr(
+        "kaohe.platform.channels.post_json", lambda req, timeout=5.0: sent.append(req) or True
+    )
     services.save_rules(
         actor=org.users["office"],
         unit=org.root,

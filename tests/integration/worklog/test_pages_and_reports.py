@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from kaohe.platform.uploads import DOCX
 from kaohe.worklog import jobs
 from kaohe.worklog.models import WorkLog
 
@@ -33,6 +34,9 @@ def test_excel_summary_holds_the_rates(org, login, closed_week):
     response = login("office").get(
         reverse("worklog:summary_xlsx"), {"unit": org.root.pk, "period": "month", "day": "2025-06-04"}
     )
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"worklog-month-20250601.xlsx\"; filename*=UTF-8''worklog-month-20250601.xlsx"
+    )
     wb = load_workbook(BytesIO(response.content))
     sections = {row[0]: row for row in wb.worksheets[0].iter_rows(min_row=2, values_only=True)}
     a = sections["党政办"]
@@ -53,6 +57,8 @@ def test_word_notice_lists_rates_and_the_people_with_consecutive_misses(org, log
     response = login("office").get(
         reverse("worklog:notice"), {"unit": org.root.pk, "period": "month", "day": "2025-06-04"}
     )
+    assert response["Content-Type"] == DOCX
+    assert 'filename="notice-20250601.docx"' in response["Content-Disposition"]
     doc = Document(BytesIO(response.content))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "履职纪实填报审阅情况的通报" in text

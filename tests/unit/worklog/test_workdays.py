@@ -1,46 +1,15 @@
-"""Working-day arithmetic with make-up days (调休), the writing window, miss runs and rates — pure,
-time passed in."""
+"""The writing window over the working-day calendar, miss runs and rates — pure, time passed in."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from kaohe.worklog.workdays import (
-    WorkCalendar,
-    log_window,
-    notice_due,
-    package_knows,
-    rate,
-)
+from kaohe.platform.calendar import WorkCalendar
+from kaohe.worklog.workdays import log_window, notice_due, rate
 
 SH = ZoneInfo("Asia/Shanghai")
 CAL = WorkCalendar()
-
-
-def test_make_up_sunday_is_a_working_day_and_national_day_is_not():
-    assert CAL.is_working_day(date(2025, 9, 28))  # Sunday, 调休 for National Day
-    assert not CAL.is_working_day(date(2025, 10, 1))
-    assert CAL.is_working_day(date(2025, 10, 11))  # Saturday, 调休
-
-
-def test_next_working_day_skips_the_national_day_holiday():
-    assert CAL.add_working_days(date(2025, 9, 30), 1) == date(2025, 10, 9)
-    assert CAL.add_working_days(date(2025, 10, 9), -1) == date(2025, 9, 30)
-
-
-def test_overrides_win_over_the_official_calendar():
-    cal = WorkCalendar({date(2025, 10, 1): True, date(2025, 9, 30): False})
-    assert cal.is_working_day(date(2025, 10, 1)) and not cal.is_working_day(date(2025, 9, 30))
-    assert cal.source(date(2025, 10, 1)) == "override"
-
-
-def test_unknown_year_falls_back_to_monday_to_friday_and_is_reported():
-    year = 2099
-    assert not package_knows(year)
-    assert CAL.is_working_day(date(year, 1, 1)) == (date(year, 1, 1).weekday() < 5)
-    assert CAL.unknown_years([2025, year]) == [year]
-    assert WorkCalendar({date(year, 1, 1): False}).unknown_years([year]) == []
 
 
 def test_backfill_deadline_is_ten_on_the_next_working_day():

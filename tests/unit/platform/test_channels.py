@@ -5,8 +5,8 @@ import hashlib
 import hmac
 import urllib.parse
 
-from kaohe.worklog.channels import dingtalk_sign, feishu_sign, webhook_request
-from kaohe.worklog.uploads import sniff
+from kaohe.platform.channels import dingtalk_sign, feishu_sign, webhook_request
+from kaohe.platform.uploads import sniff
 
 
 def test_dingtalk_signs_timestamp_and_secret_in_the_url():

@@ -1,5 +1,6 @@
-"""Reminder channels. Payload and signature builders are pure (time passed in); :func:`post_json`
-is the only function here that touches the network.
+"""Chat channels: the incoming-webhook robots of enterprise-chat platforms, for reminders and
+notices. Payload and signature builders are pure (time passed in); :func:`post_json` is the only
+function here that touches the network.
 
 Formats follow each enterprise-chat platform's incoming-webhook robot (CONVENTIONS.md):
 DingTalk signs ``timestamp\\nsecret`` (milliseconds) with HMAC-SHA256 keyed by the secret and puts
