@@ -217,7 +217,7 @@ def check_reviewer(*, unit: Unit, reviewer: Person | None, person: Person | None
     """Refuse a reviewer whose account does not hold the reviewer role over ``unit``."""
     if reviewer is None:
         return
-    from kaohe.accounts.models import Role, RoleGrant
+    from kaohe.accounts.models import Role, RoleGrant  # local import: accounts sits above org
 
     reviewer = Person.objects.select_related("user").get(pk=reviewer.pk)
     account = reviewer.user
