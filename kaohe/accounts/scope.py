@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kaohe.org.models import Person, Unit
+from kaohe.org.models import Person, Unit, in_subtree
 
 from .models import Role, RoleGrant
 
@@ -52,7 +52,7 @@ class Scope:
             return Q(pk__in=[])
         q = Q()
         for path in paths:
-            q |= Q(**{f"{prefix}path__startswith": path})
+            q |= in_subtree(path, via=prefix.removesuffix("__"))
         return q
 
     def units(self, roles: Iterable[str] | None = None) -> QuerySet[Unit]:

@@ -18,7 +18,7 @@ from django.db.models import Q, Sum
 
 from kaohe.engine import Codes, People, PeriodData, Scheme, Table
 from kaohe.engine.tree import leaves
-from kaohe.org.models import LeaveRecord, Person, TrackMembership
+from kaohe.org.models import LeaveRecord, Person, TrackMembership, in_subtree
 
 from .choices import ClaimStatus
 from .models import (
@@ -58,7 +58,7 @@ def kpi_leaves(scheme: Scheme) -> dict:
 
 
 def people_of(period: Period):
-    return Person.objects.filter(unit__path__startswith=period.unit.path, active=True)
+    return Person.objects.in_subtree(period.unit).filter(active=True)
 
 
 def months_between(a: date, b: date) -> float:
@@ -105,7 +105,7 @@ def gather(period: Period, scheme: Scheme) -> tuple[PeriodData, list[int]]:
     track_names = set(scheme.tracks)
     memberships = dict(
         TrackMembership.objects.filter(
-            person__unit__path__startswith=period.unit.path, year=period.start.year
+            in_subtree(period.unit, via="person__unit"), year=period.start.year
         ).values_list("person_id", "track__name")
     )
     explicit = [memberships.get(pid, "") if memberships.get(pid, "") in track_names else "" for pid in ids]
@@ -137,7 +137,7 @@ def _log_numbers(period: Period, people: People, index: dict[int, int]) -> None:
         Stat.objects.filter(
             period="month",
             start__in=month_starts(period.start, period.end),
-            person__unit__path__startswith=period.unit.path,
+            person__in=Person.objects.in_subtree(period.unit),
         )
         .values("person_id")
         .annotate(w=Sum("working_days"), f=Sum("filled"), a=Sum("approved"), m=Sum("notices"))
@@ -153,7 +153,7 @@ def _log_numbers(period: Period, people: People, index: dict[int, int]) -> None:
 def _leave_days(period: Period, people: People, index: dict[int, int]) -> None:
     days = np.zeros(len(index))
     for pid, start, end in LeaveRecord.objects.filter(
-        person__unit__path__startswith=period.unit.path, start__lte=period.end, end__gte=period.start
+        in_subtree(period.unit, via="person__unit"), start__lte=period.end, end__gte=period.start
     ).values_list("person_id", "start", "end"):
         i = index.get(pid)
         if i is not None:

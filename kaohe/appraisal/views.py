@@ -414,7 +414,7 @@ def sheets(request):
     person = getattr(request.user, "person", None)
     if person is not None:
         for p in Period.objects.filter(state__in=services.rules.SCORABLE).select_related("unit"):
-            if person.reviewees.filter(unit__path__startswith=p.unit.path, active=True).exists() and not any(
+            if person.reviewees.in_subtree(p.unit).filter(active=True).exists() and not any(
                 s.period_id == p.pk for s in mine
             ):
                 mine.append(services.get_or_create_sheet(p, person))

@@ -11,7 +11,7 @@ def load_demo_campaign(*, stdout=None, today=None):
     from django.utils import timezone
 
     from kaohe.org.demo import DEMO_ROOT_CODE
-    from kaohe.org.models import Person, Unit
+    from kaohe.org.models import Person, Unit, in_subtree
 
     from . import presets, services
     from .models import Campaign
@@ -24,7 +24,7 @@ def load_demo_campaign(*, stdout=None, today=None):
         return existing
     year = (today or timezone.localdate()).year
     ratees = Person.objects.filter(
-        unit__path__startswith=root.path, active=True, identity__in=["leadership", "middle"]
+        in_subtree(root), active=True, identity__in=["leadership", "middle"]
     ).order_by("unit__path", "staff_no")
     with transaction.atomic():
         campaign = services.create_campaign(

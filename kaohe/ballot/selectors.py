@@ -193,9 +193,7 @@ def turnout(campaign: Campaign) -> list[TurnoutRow]:
     account_groups = [g for g in groups if g.voting == Voting.ACCOUNT]
     if account_groups:
         rules_by_group = [(g.pk, _rule(g)) for g in account_groups]
-        raters = Person.objects.filter(
-            unit__path__startswith=campaign.unit.path, active=True, user__isnull=False
-        )
+        raters = Person.objects.in_subtree(campaign.unit).filter(active=True, user__isnull=False)
         for pk, unit_id, identity, staffing in raters.values_list("pk", "unit_id", "identity", "staffing"):
             m = rules.Member(pk, unit_id, identity, staffing)
             first = next((gid for gid, r in rules_by_group if rules.is_member(r, m)), None)

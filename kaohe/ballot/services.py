@@ -148,7 +148,7 @@ def create_campaign(
         )
         group.full_clean(exclude=["campaign"])
         group.save()
-    subtree = Person.objects.filter(unit__path__startswith=unit.path)
+    subtree = Person.objects.in_subtree(unit)
     if ratees is None:
         people = list(subtree.filter(active=True))
     else:

@@ -28,12 +28,12 @@ def register(sub) -> None:
 
 
 def _import_people(args) -> int:
-    from kaohe.cli import setup_django
+    from kaohe.cli import setup_django  # local import: kaohe.cli imports this module
 
     setup_django()
-    from tqdm import tqdm
+    from tqdm import tqdm  # local import: only this command draws progress
 
-    from kaohe.org.excel import import_workbook
+    from kaohe.org.excel import import_workbook  # local import: after setup_django()
 
     if not args.file.is_file():
         print(f"error: {args.file}: no such file", file=sys.stderr)
@@ -61,29 +61,29 @@ def _write(path: Path, data: bytes) -> int:
 
 
 def _export_people(args) -> int:
-    from kaohe.cli import setup_django
+    from kaohe.cli import setup_django  # local import: kaohe.cli imports this module
 
     setup_django()
-    from kaohe.org.excel import export_people
-    from kaohe.org.models import Person
+    from kaohe.org.excel import export_people  # local import: after setup_django()
+    from kaohe.org.models import Person  # local import: after setup_django()
 
     return _write(args.out, export_people(Person.objects.all()))
 
 
 def _export_units(args) -> int:
-    from kaohe.cli import setup_django
+    from kaohe.cli import setup_django  # local import: kaohe.cli imports this module
 
     setup_django()
-    from kaohe.org.excel import export_units
-    from kaohe.org.models import Unit
+    from kaohe.org.excel import export_units  # local import: after setup_django()
+    from kaohe.org.models import Unit  # local import: after setup_django()
 
     return _write(args.out, export_units(Unit.objects.all()))
 
 
 def _template(args) -> int:
-    from kaohe.cli import setup_django
+    from kaohe.cli import setup_django  # local import: kaohe.cli imports this module
 
     setup_django()
-    from kaohe.org.excel import build_template
+    from kaohe.org.excel import build_template  # local import: after setup_django()
 
     return _write(args.out, build_template())

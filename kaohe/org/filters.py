@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .choices import IdentityCategory, PostType, StaffingCategory
-from .models import Person, Unit
+from .models import Person, Unit, in_subtree
 
 
 def filter_people(
@@ -25,7 +25,7 @@ def filter_people(
 ) -> QuerySet[Person]:
     """``people`` narrowed to a unit's subtree, categories and a name / staff-number search."""
     if unit is not None:
-        people = people.filter(unit__path__startswith=unit.path)
+        people = people.filter(in_subtree(unit))
     if identity:
         people = people.filter(identity=identity)
     if staffing:

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -20,11 +20,38 @@ from .choices import (
 )
 
 
+def in_subtree(root: "Unit | str", via: str = "unit") -> Q:
+    """The filter "lies in ``root``'s subtree" (``root`` included), for any model: ``via`` is the
+    lookup from that model to its unit ("unit", "person__unit", …; "" for Unit itself). ``root`` is
+    a unit or its path.
+
+    The one place a subtree becomes SQL: a prefix match on the materialised path, which the
+    ``org_unit_path_prefix`` index serves on PostgreSQL whatever the column's collation.
+    """
+    path = root if isinstance(root, str) else root.path
+    if not path:
+        raise ValueError("a subtree needs a saved unit (its path is empty)")
+    return Q(**{f"{via}__path__startswith" if via else "path__startswith": path})
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree(self, root: "Unit | str") -> "UnitQuerySet":
+        """``root`` (a unit or its path) and every unit below it."""
+        return self.filter(in_subtree(root, via=""))
+
+
+class PersonQuerySet(models.QuerySet):
+    def in_subtree(self, root: "Unit | str") -> "PersonQuerySet":
+        """The people of ``root``'s subtree (``root`` a unit or its path)."""
+        return self.filter(in_subtree(root))
+
+
 class Unit(models.Model):
     """A node of the organisation tree (单位 / 部门 / 科室).
 
     ``path`` is the materialised chain of ids from the root ("/1/4/9/"), so a subtree is one
-    ``path__startswith`` query; services keep it in step with ``parent``.
+    prefix query (:func:`in_subtree`, ``Unit.objects.subtree``); services keep it in step with
+    ``parent``.
     """
 
     code = models.CharField(_("code"), max_length=40, unique=True)
@@ -49,13 +76,19 @@ class Unit(models.Model):
         related_name="supervised_units",
     )
 
+    objects = UnitQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["path"]
         indexes = [
-            # subtree queries: Unit.objects.filter(path__startswith=root.path)
+            # the tree's order (ORDER BY path) and lookups by path (path IN …)
             models.Index(fields=["path"], name="org_unit_path"),
+            # subtree queries, in_subtree(): path LIKE '/1/4/%'. A plain index serves a prefix LIKE
+            # only under the C collation; the pattern operator class compares bytes, so this one
+            # serves it under any (e.g. zh-x-icu). PostgreSQL only: elsewhere it is a plain index.
+            models.Index(fields=["path"], name="org_unit_path_prefix", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:
@@ -73,7 +106,7 @@ class Unit(models.Model):
             Unit.objects.filter(pk=self.pk).update(path=new_path)
             if old_path:
                 # One statement for the whole subtree: swap the old prefix for the new one.
-                Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                Unit.objects.subtree(old_path).exclude(pk=self.pk).update(
                     path=Concat(
                         Value(new_path), Substr("path", len(old_path) + 1), output_field=models.CharField()
                     )
@@ -140,6 +173,8 @@ class Person(models.Model):
         related_name="reviewees",
     )
     active = models.BooleanField(_("active"), default=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")

@@ -7,6 +7,7 @@ field at fault. Update functions take the changed fields as keywords and return 
 when nothing changes they write nothing.
 """
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -84,6 +85,49 @@ def _deleted(actor, obj: models.Model) -> None:
     record(actor=actor, action=f"org.{_label(obj)}.delete", obj=obj, before=snapshot(obj))
 
 
+def _save_new(actor, obj: M, *, check: Callable[[M], None] | None = None, exclude=None) -> M:
+    """Validate (``full_clean``, then ``check``), save and record the creation of ``obj``."""
+    obj.full_clean(exclude=exclude)
+    if check is not None:
+        check(obj)
+    obj.save()
+    _created(actor, obj)
+    return obj
+
+
+def _update(
+    actor,
+    instance: M,
+    changes: dict[str, Any],
+    allowed: frozenset[str],
+    check: Callable[[M, list[str]], None] | None = None,
+    check_clean: Callable[[M, list[str]], None] | None = None,
+) -> M:
+    """The common update: lock the fresh row, apply ``changes``, and when something changed
+    validate (``check(instance, changed)``, ``full_clean``, ``check_clean(instance, changed)``),
+    save and record the change."""
+    instance = _fresh(instance)
+    before = snapshot(instance)
+    changed = _apply(instance, changes, allowed)
+    if not changed:
+        return instance
+    if check is not None:
+        check(instance, changed)
+    instance.full_clean()
+    if check_clean is not None:
+        check_clean(instance, changed)
+    instance.save()
+    _changed(actor, instance, before)
+    return instance
+
+
+def _delete(actor, instance: models.Model) -> None:
+    """The common delete: lock the fresh row, record it, delete it."""
+    instance = _fresh(instance)
+    _deleted(actor, instance)
+    instance.delete()
+
+
 # --- units -----------------------------------------------------------------------------------------
 
 
@@ -112,10 +156,7 @@ def create_unit(
 ) -> Unit:
     """Add a unit to the tree (under ``parent``, or as a root)."""
     unit = Unit(code=code, name=name, kind=kind, parent=parent, sort_order=sort_order, supervisor=supervisor)
-    unit.full_clean(exclude=["path"])
-    unit.save()
-    _created(actor, unit)
-    return unit
+    return _save_new(actor, unit, exclude=["path"])
 
 
 @transaction.atomic
@@ -156,30 +197,17 @@ def delete_unit(*, actor, unit: Unit) -> None:
 
 @transaction.atomic
 def create_position(*, actor, unit: Unit, title: str) -> Position:
-    position = Position(unit=unit, title=title)
-    position.full_clean()
-    position.save()
-    _created(actor, position)
-    return position
+    return _save_new(actor, Position(unit=unit, title=title))
 
 
 @transaction.atomic
 def update_position(*, actor, position: Position, **changes: Any) -> Position:
-    position = _fresh(position)
-    before = snapshot(position)
-    if not _apply(position, changes, POSITION_FIELDS):
-        return position
-    position.full_clean()
-    position.save()
-    _changed(actor, position, before)
-    return position
+    return _update(actor, position, changes, POSITION_FIELDS)
 
 
 @transaction.atomic
 def delete_position(*, actor, position: Position) -> None:
-    position = _fresh(position)
-    _deleted(actor, position)
-    position.delete()
+    _delete(actor, position)
 
 
 # --- people ----------------------------------------------------------------------------------------
@@ -189,7 +217,7 @@ def check_reviewer(*, unit: Unit, reviewer: Person | None, person: Person | None
     """Refuse a reviewer whose account does not hold the reviewer role over ``unit``."""
     if reviewer is None:
         return
-    from kaohe.accounts.models import Role, RoleGrant
+    from kaohe.accounts.models import Role, RoleGrant  # local import: accounts sits above org
 
     reviewer = Person.objects.select_related("user").get(pk=reviewer.pk)
     account = reviewer.user
@@ -213,12 +241,16 @@ def check_reviewer(*, unit: Unit, reviewer: Person | None, person: Person | None
         raise ValidationError({"reviewer": problem})
 
 
-def _check_position(person: Person) -> None:
+def _check_person(person: Person, changed: list[str]) -> None:
+    """The position is of the person's unit; the reviewer, when it or the unit ``changed``, holds
+    the reviewer role over the unit."""
     position = person.position
     if position is not None and position.unit_id != person.unit_id:
         raise ValidationError(
             {"position": _("The position %(position)s belongs to another unit.") % {"position": position}}
         )
+    if {"reviewer", "unit"} & set(changed):
+        check_reviewer(unit=person.unit, reviewer=person.reviewer, person=person if person.pk else None)
 
 
 @transaction.atomic
@@ -255,29 +287,13 @@ def create_person(
         reviewer=reviewer,
         active=active,
     )
-    person.full_clean()
-    _check_position(person)
-    check_reviewer(unit=unit, reviewer=reviewer)
-    person.save()
-    _created(actor, person)
-    return person
+    return _save_new(actor, person, check=lambda p: _check_person(p, ["reviewer"]))
 
 
 @transaction.atomic
 def update_person(*, actor, person: Person, **changes: Any) -> Person:
     """Change a person's fields. The reviewer is checked again when it or the unit changes."""
-    person = _fresh(person)
-    before = snapshot(person)
-    changed = _apply(person, changes, PERSON_FIELDS)
-    if not changed:
-        return person
-    person.full_clean()
-    _check_position(person)
-    if {"reviewer", "unit"} & set(changed):
-        check_reviewer(unit=person.unit, reviewer=person.reviewer, person=person)
-    person.save()
-    _changed(actor, person, before)
-    return person
+    return _update(actor, person, changes, PERSON_FIELDS, check_clean=_check_person)
 
 
 # --- leave -----------------------------------------------------------------------------------------
@@ -293,30 +309,17 @@ def _check_leave(leave: LeaveRecord) -> None:
 def add_leave(*, actor, person: Person, kind: str, start: date, end: date, note: str = "") -> LeaveRecord:
     leave = LeaveRecord(person=person, kind=kind, start=start, end=end, note=note)
     _check_leave(leave)
-    leave.full_clean()
-    leave.save()
-    _created(actor, leave)
-    return leave
+    return _save_new(actor, leave)
 
 
 @transaction.atomic
 def update_leave(*, actor, leave: LeaveRecord, **changes: Any) -> LeaveRecord:
-    leave = _fresh(leave)
-    before = snapshot(leave)
-    if not _apply(leave, changes, LEAVE_FIELDS):
-        return leave
-    _check_leave(leave)
-    leave.full_clean()
-    leave.save()
-    _changed(actor, leave, before)
-    return leave
+    return _update(actor, leave, changes, LEAVE_FIELDS, check=lambda leave, _changed: _check_leave(leave))
 
 
 @transaction.atomic
 def delete_leave(*, actor, leave: LeaveRecord) -> None:
-    leave = _fresh(leave)
-    _deleted(actor, leave)
-    leave.delete()
+    _delete(actor, leave)
 
 
 # --- tracks ----------------------------------------------------------------------------------------
@@ -324,26 +327,17 @@ def delete_leave(*, actor, leave: LeaveRecord) -> None:
 
 @transaction.atomic
 def create_track(*, actor, unit: Unit, code: str, name: str, year: int) -> Track:
-    track = Track(unit=unit, code=code, name=name, year=year)
-    track.full_clean()
-    track.save()
-    _created(actor, track)
-    return track
+    return _save_new(actor, Track(unit=unit, code=code, name=name, year=year))
+
+
+def _check_track(track: Track, changed: list[str]) -> None:
+    if "year" in changed and track.memberships.exists():
+        raise ValidationError({"year": _("The year of a track that has members cannot change.")})
 
 
 @transaction.atomic
 def update_track(*, actor, track: Track, **changes: Any) -> Track:
-    track = _fresh(track)
-    before = snapshot(track)
-    changed = _apply(track, changes, TRACK_FIELDS)
-    if not changed:
-        return track
-    if "year" in changed and track.memberships.exists():
-        raise ValidationError({"year": _("The year of a track that has members cannot change.")})
-    track.full_clean()
-    track.save()
-    _changed(actor, track, before)
-    return track
+    return _update(actor, track, changes, TRACK_FIELDS, check=_check_track)
 
 
 def check_membership(*, track: Track, person: Person) -> None:
@@ -362,18 +356,12 @@ def check_membership(*, track: Track, person: Person) -> None:
 def add_member(*, actor, track: Track, person: Person) -> TrackMembership:
     """Put ``person`` in ``track``; a person is in one track per year."""
     check_membership(track=track, person=person)
-    membership = TrackMembership(track=track, person=person, year=track.year)
-    membership.full_clean()
-    membership.save()
-    _created(actor, membership)
-    return membership
+    return _save_new(actor, TrackMembership(track=track, person=person, year=track.year))
 
 
 @transaction.atomic
 def remove_member(*, actor, membership: TrackMembership) -> None:
-    membership = _fresh(membership)
-    _deleted(actor, membership)
-    membership.delete()
+    _delete(actor, membership)
 
 
 # --- secondments -----------------------------------------------------------------------------------
@@ -413,29 +401,22 @@ def create_secondment(
         home_share=Decimal(str(home_share)),
     )
     _check_secondment(secondment)
-    secondment.full_clean()
-    secondment.save()
-    _created(actor, secondment)
-    return secondment
+    return _save_new(actor, secondment)
 
 
 @transaction.atomic
 def update_secondment(*, actor, secondment: Secondment, **changes: Any) -> Secondment:
-    secondment = _fresh(secondment)
-    before = snapshot(secondment)
     if "home_share" in changes:
         changes["home_share"] = Decimal(str(changes["home_share"]))
-    if not _apply(secondment, changes, SECONDMENT_FIELDS):
-        return secondment
-    _check_secondment(secondment)
-    secondment.full_clean()
-    secondment.save()
-    _changed(actor, secondment, before)
-    return secondment
+    return _update(
+        actor,
+        secondment,
+        changes,
+        SECONDMENT_FIELDS,
+        check=lambda secondment, _changed: _check_secondment(secondment),
+    )
 
 
 @transaction.atomic
 def delete_secondment(*, actor, secondment: Secondment) -> None:
-    secondment = _fresh(secondment)
-    _deleted(actor, secondment)
-    secondment.delete()
+    _delete(actor, secondment)

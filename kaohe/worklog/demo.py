@@ -34,7 +34,7 @@ def load_demo_logs(*, stdout=None, today: date | None = None, weeks: int = 3, se
     root = Unit.objects.filter(code=DEMO_ROOT_CODE).first()
     if root is None:
         return 0
-    people = list(Person.objects.filter(unit__path__startswith=root.path, active=True).select_related("unit"))
+    people = list(Person.objects.in_subtree(root).filter(active=True).select_related("unit"))
     if WorkLog.objects.filter(person__in=people).exists():
         return 0
     today = today or timezone.localdate()

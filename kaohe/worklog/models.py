@@ -153,7 +153,7 @@ class Stat(models.Model):
             models.UniqueConstraint(fields=["person", "period", "start"], name="worklog_stat_unique")
         ]
         indexes = [
-            # rates pages: Stat.filter(unit__path__startswith=…, period=…, start__in=…)
+            # rates pages: Stat.filter(in_subtree(…), period=…, start__in=…)
             models.Index(fields=["period", "start", "unit"], name="worklog_stat_unit"),
         ]
 

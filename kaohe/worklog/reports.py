@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font
 
 from kaohe.audit.models import Seal
 from kaohe.engine.periods import span
-from kaohe.org.models import Unit
+from kaohe.org.models import Unit, in_subtree
 from kaohe.platform.calendar import calendar_for_unit
 from kaohe.platform.excel import workbook_bytes
 from kaohe.platform.models import CalendarDay
@@ -30,7 +30,7 @@ def summary_data(unit: Unit, kind: str, day: date) -> dict:
     total, sections = rates_by_section(unit, kind, day)
     start, end = span(kind, day).bounds
     notices = (
-        MissNotice.objects.filter(day__gte=start, day__lte=end, person__unit__path__startswith=unit.path)
+        MissNotice.objects.filter(in_subtree(unit, via="person__unit"), day__gte=start, day__lte=end)
         .select_related("person", "person__unit")
         .order_by("person__unit__path", "day")
     )
@@ -137,7 +137,7 @@ def summary_workbook(unit: Unit, kind: str, day: date) -> bytes:
         ]
     )
     for n in MissNotice.objects.filter(
-        day__gte=start, day__lte=end, person__unit__path__startswith=unit.path
+        in_subtree(unit, via="person__unit"), day__gte=start, day__lte=end
     ).select_related("person", "person__unit"):
         ws.append([n.person.name, n.person.unit.name, n.first_day, n.day, n.days, float(n.points), n.reason])
     return workbook_bytes(wb)
@@ -231,7 +231,7 @@ def notice_document(unit: Unit, kind: str, day: date, *, number: str = "") -> by
             cell.text = ""
             run_font(cell.paragraphs[0].add_run(text), body_font, 14)
     notices = list(
-        MissNotice.objects.filter(day__gte=start, day__lte=end, person__unit__path__startswith=unit.path)
+        MissNotice.objects.filter(in_subtree(unit, via="person__unit"), day__gte=start, day__lte=end)
         .select_related("person", "person__unit")
         .order_by("person__unit__path", "day")
     )

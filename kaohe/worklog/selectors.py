@@ -17,7 +17,7 @@ from kaohe.accounts.services import UNREAD, person_with_unit
 from kaohe.accounts.services import columns_and_converters as _columns_and_converters
 from kaohe.db import prepared_cursor
 from kaohe.engine.periods import span
-from kaohe.org.models import Person, Unit
+from kaohe.org.models import Person, Unit, in_subtree
 from kaohe.platform.calendar import WorkCalendar, calendar_of
 from kaohe.platform.models import CalendarDay
 from kaohe.platform.roles import OVERSEE
@@ -287,7 +287,7 @@ def rates_by_person(unit: Unit, kind: str, day: date) -> "PersonRates":
 class PersonRates:
     def __init__(self, unit: Unit, kind: str, day: date):
         q, _start, _end = period_filter(kind, day)
-        self.stats = Stat.objects.filter(q, unit__path__startswith=unit.path)
+        self.stats = Stat.objects.filter(q, in_subtree(unit))
 
     def count(self) -> int:
         return self.stats.values("person_id").distinct().count()
@@ -325,7 +325,7 @@ def rates_by_section(unit: Unit, kind: str, day: date) -> tuple[Rates, list[Rate
     """The unit's total and one row per direct sub-unit (section), folded from per-unit sums."""
     q, _start, _end = period_filter(kind, day)
     per_unit = (
-        Stat.objects.filter(q, unit__path__startswith=unit.path)
+        Stat.objects.filter(q, in_subtree(unit))
         .values("unit__path")
         .annotate(n_people=Count("person_id", distinct=True), **{c: Sum(c) for c in Stat.COUNTERS})
     )
