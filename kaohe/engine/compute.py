@@ -15,7 +15,7 @@ frozen dataclass, each citing the scheme rule that drives it:
 8. eligibility       ``eligibility`` rules, ``vetoes`` and ballot ``vote_rules``: no grade (pending,
                      comment only), grade at most X, fixed grade
 9. ranking           within the track and the quota group among graded people, ties by ``tie_break``
-10. grading          thresholds, quotas with ceilings and floors (see grading.py)
+10. grading          thresholds, quotas with ceilings and floors (see kaohe.engine.grading)
 11. tail             ``tail_rules`` over this and earlier periods: consecutive ranks, or the rank
                      of a window's mean total (``window`` / ``over``); consequences: pay factor,
                      outcomes from consecutive / cumulative grades
