@@ -47,10 +47,10 @@ class Result:
     tracks: Tracks
     checks: Checks
     ballots: Ballots
-    scores: Components
+    component_scores: Components
     aggregated: Aggregated
     adjustments: Adjustments
-    weights: Coefficients
+    coefficient_values: Coefficients
     totals: Totals
     eligibility: Eligibility
     ranking: Ranking
@@ -219,31 +219,31 @@ class Result:
     def vote_hits(self) -> np.ndarray:
         return self.ballots.vote_hits
 
-    # scores (Components)
+    # component_scores (Components)
 
     @property
     def component_names(self) -> list[str]:
-        return self.scores.component_names
+        return self.component_scores.component_names
 
     @property
     def components(self) -> np.ndarray:
-        return self.scores.components
+        return self.component_scores.components
 
     @property
     def component_current(self) -> np.ndarray:
-        return self.scores.component_current
+        return self.component_scores.component_current
 
     @property
     def component_earlier_mean(self) -> dict[str, np.ndarray]:
-        return self.scores.component_earlier_mean
+        return self.component_scores.component_earlier_mean
 
     @property
     def component_earlier_count(self) -> dict[str, np.ndarray]:
-        return self.scores.component_earlier_count
+        return self.component_scores.component_earlier_count
 
     @property
     def kpi_multiple_points(self) -> np.ndarray:
-        return self.scores.kpi_multiple_points
+        return self.component_scores.kpi_multiple_points
 
     # aggregated (Aggregated)
 
@@ -313,35 +313,35 @@ class Result:
     def kpi_bonus(self) -> np.ndarray:
         return self.adjustments.kpi_bonus
 
-    # weights (Coefficients)
+    # coefficient_values (Coefficients)
 
     @property
     def coefficient_names(self) -> list[str]:
-        return self.weights.coefficient_names
+        return self.coefficient_values.coefficient_names
 
     @property
     def coefficients(self) -> np.ndarray:
-        return self.weights.coefficients
+        return self.coefficient_values.coefficients
 
     @property
     def total_coef(self) -> np.ndarray:
-        return self.weights.total_coef
+        return self.coefficient_values.total_coef
 
     @property
     def bonus_coef(self) -> np.ndarray:
-        return self.weights.bonus_coef
+        return self.coefficient_values.bonus_coef
 
     @property
     def pool_coef(self) -> np.ndarray:
-        return self.weights.pool_coef
+        return self.coefficient_values.pool_coef
 
     @property
     def component_grade(self) -> dict[str, np.ndarray]:
-        return self.weights.component_grade
+        return self.coefficient_values.component_grade
 
     @property
     def component_grade_rank(self) -> dict[str, np.ndarray]:
-        return self.weights.component_grade_rank
+        return self.coefficient_values.component_grade_rank
 
     # totals (Totals)
 
