@@ -25,7 +25,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kaohe.engine import Codes, People, PeriodData, Table, compute, scheme_from_dict  # noqa: E402
+from kaohe.engine import Codes, People, PeriodData, Table, compute, explain, scheme_from_dict  # noqa: E402
 
 N_PEOPLE = 100_000
 N_TRACKS = 2_000
@@ -233,7 +233,7 @@ def main() -> None:
     bare = min(bare_numpy(d, args.tracks) for _ in range(3))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t1 = time.perf_counter()
-    r.explain(str(d.people.ids[12345]))
+    explain(r, str(d.people.ids[12345]))
     explain_ms = (time.perf_counter() - t1) * 1000
     assert int(r.pool_fen.sum()) == 1_000_000_000
     print(

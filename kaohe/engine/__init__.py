@@ -2,14 +2,16 @@
 
 scheme = load_scheme(text, file="scheme.yaml")   # SchemeError lists every problem
 result = compute(scheme, period_data)              # DataError lists every problem
-print(result.explain("P001"))                      # one person's derivation, in Chinese
+print(explain(result, "P001"))                     # one person's derivation, in Chinese
 """
 
 from kaohe.engine.compute import compute
 from kaohe.engine.data import Codes, People, PeriodData, Table
 from kaohe.engine.errors import DataError, EngineError, Problem, SchemeError
+from kaohe.engine.explain import explain
 from kaohe.engine.result import Result
-from kaohe.engine.scheme import Scheme, load_scheme, scheme_from_dict
+from kaohe.engine.scheme import Scheme
+from kaohe.engine.scheme_load import load_scheme, scheme_from_dict
 
 __all__ = [
     "Codes",
@@ -23,6 +25,7 @@ __all__ = [
     "SchemeError",
     "Table",
     "compute",
+    "explain",
     "load_scheme",
     "scheme_from_dict",
 ]

@@ -1,136 +1,63 @@
-"""The result of a computation: one column per intermediate quantity, kept from the bulk run so that a
-person's derivation can be assembled on demand (see explain.py) without building 100,000 explanation
-objects up front."""
+"""The result of a computation: the outputs of the stages (see compute.py), kept from the bulk run so
+that a person's derivation can be assembled on demand (:func:`kaohe.engine.explain.explain`) without
+building 100,000 explanation objects up front.
+
+A :class:`Result` is a tree of plain data: the scheme, the period data, the earlier-periods memo and
+one frozen dataclass per stage. Each stage's columns are also readable under their own name
+(``result.total``, ``result.grade`` …): properties that read the stage's output."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from kaohe.engine.data import Codes, PeriodData
+from kaohe.engine.data import PeriodData
+from kaohe.engine.history import History, all_grades
 from kaohe.engine.scheme import Scheme, VoteRule
+from kaohe.engine.stages.adjustments import Adjustments
+from kaohe.engine.stages.aggregation import Aggregated
+from kaohe.engine.stages.ballots import Ballots, GroupCounts
+from kaohe.engine.stages.checks import Checks
+from kaohe.engine.stages.coefficients import Coefficients, Totals
+from kaohe.engine.stages.components import Components
+from kaohe.engine.stages.eligibility import Eligibility
+from kaohe.engine.stages.grading import Grades
+from kaohe.engine.stages.pool import Pools
+from kaohe.engine.stages.ranking import Ranking
+from kaohe.engine.stages.tail import Consequences, Tail
+from kaohe.engine.stages.tracks import Tracks
 from kaohe.engine.tree import Leaf
 
 # Labels of UNGRADED_EFFECTS (pending, no_grade, comment_only), shown where the rank and grade would be.
 UNGRADED_LABELS = ("暂缓确定等次", "不定等次", "只写评语")
 
 
+@dataclass(frozen=True)
 class Result:
-    """Per-person columns of one computation (``compute()`` fills them step by step; see compute.py).
+    """Per-person columns of one computation, by stage.
 
     Arrays are indexed by person (rows of ``data.people``) unless noted; "people × k" arrays have one
     column per scheme rule, component, coefficient, pool… in the order of the matching ``*_names``."""
 
-    # 1. tracks
-    track: np.ndarray  # track index per person (into track_names)
-    track_names: list[str]
-    track_explicit: np.ndarray  # 1 where the data's track column chose the track
-    # 2. components
-    leaves: dict[str, list[tuple[list[int] | None, list[Leaf]]]]  # component → (track ids, leaves)
-    leaf_index: dict[str, Leaf]  # leaf key → leaf
-    kpi_keys: list[str]  # KPI leaves (kpis ``indicator#`` codes index this)
-    personal_keys: list[str]  # personal leaves (personal ``node#`` codes index this)
-    component_names: list[str]
-    components: np.ndarray  # people × components, 0–100 (combined over periods where the scheme says)
-    component_current: np.ndarray  # people × components: this period's own scores, before over_periods
-    component_earlier_mean: dict[str, np.ndarray]  # over_periods: mean of the earlier periods (NaN: none)
-    component_earlier_count: dict[str, np.ndarray]  # over_periods: earlier periods found
-    component_grade: dict[str, np.ndarray]  # by_component_grade coefficients: grade index per person
-    component_grade_rank: dict[str, np.ndarray]  # … and the component's rank within the track
-    kpi_multiple_points: np.ndarray  # signed points of KPI multiples
-    ballot_cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
-    vote_rules: list[tuple[str, str, VoteRule]]  # (rule path, name, rule)
-    vote_shares: np.ndarray  # people × vote rules (NaN: no ballots)
-    vote_hits: np.ndarray  # people × vote rules
-    # 3. base, aggregation, secondment
-    base_current: np.ndarray
-    base: np.ndarray
-    aggregation_parts: dict[str, np.ndarray]
-    aggregation_counts: dict[str, np.ndarray]  # periods found per person, per part
-    aggregation_shares: dict[str, np.ndarray]  # share per person, per part (share_by_track)
-    host_share: np.ndarray
-    host_score: np.ndarray
-    home_value: np.ndarray
-    # 4. adjustments
-    adjustment_names: list[str]
-    adjustment_raw: np.ndarray  # people × categories
-    adjustment: np.ndarray  # people × categories, after caps
-    cap_applied: np.ndarray  # people × caps
-    cap_limit: np.ndarray  # people × caps
-    bonus_raw: np.ndarray
-    veto_deduct: np.ndarray
-    deduction: np.ndarray
-    kpi_bonus: np.ndarray
-    # 5–6. coefficients, total
-    coefficient_names: list[str]
-    coefficients: np.ndarray  # people × coefficients
-    total_coef: np.ndarray
-    bonus_coef: np.ndarray
-    pool_coef: np.ndarray
-    bonus: np.ndarray
-    total_raw: np.ndarray
-    total: np.ndarray  # rounded half up to 2 decimals
-    # 7. eligibility
-    rules: list[tuple[str, str, str, str]]  # (rule path, effect, grade, reason)
-    rule_hits: np.ndarray  # people × rules
-    elig_cap: np.ndarray  # best grade index allowed by the rules
-    fixed: np.ndarray  # fixed grade index or -1
-    ungraded_kind: np.ndarray  # index into UNGRADED_LABELS or -1
-    no_grade: np.ndarray
-    _active_sanctions: np.ndarray | None = None
-    # 8. rank, quota groups
-    id_order: np.ndarray  # position of the person id in sorted order (the last tie-break)
-    tie_keys: list[np.ndarray]
-    ranked: np.ndarray
-    rank: np.ndarray  # 1-based within the track, 0 for people without a rank place
-    track_size: np.ndarray
-    group: np.ndarray  # quota group index
-    group_names: list[str]
-    group_order: np.ndarray  # people sorted by (quota group, rank)
-    group_rank: np.ndarray
-    group_size: np.ndarray
-    # 9. grade
-    threshold_grade: np.ndarray
-    best_allowed: np.ndarray
-    in_base: np.ndarray
-    grade: np.ndarray  # grade index, -1 for no grade
-    decided_by: np.ndarray
-    place: np.ndarray
-    ceilings: np.ndarray  # quota groups × grades
-    floors: np.ndarray  # quota groups × grades
-    graded_size: np.ndarray  # per quota group
-    # 10–12. tail, consequences, pool
-    tail_names: list[str]
-    tail_hits: np.ndarray  # people × tail rules
-    tail_value: dict[str, np.ndarray]  # tail rules with ``over``: the score ranked
-    tail_rank: dict[str, np.ndarray]  # tail rules with ``over``: rank of that score in the track
-    pay_factor: np.ndarray
-    outcome_names: list[str]
-    outcome_rules: list[str]
-    outcome_hits: np.ndarray  # people × outcomes
-    pool_names: list[str]
-    pool_rules: list[str]
-    pool_fen_by: np.ndarray  # people × pools, integer fen
-    pool_weight_by: np.ndarray  # people × pools
-    pool_fen: np.ndarray
-    pool_weight: np.ndarray
-    pool_totals: list[int | None]  # fen per pool (None: no amount given)
-    pool_total_fen: int | None = None
-
-    def __init__(self, scheme: Scheme, data: PeriodData) -> None:
-        self.scheme = scheme
-        self.data = data
-        self.track_names = []
-        self.component_grade = {}
-        self.component_grade_rank = {}
-        self.component_earlier_mean = {}
-        self.component_earlier_count = {}
-        self.aggregation_shares = {}
-        self.aggregation_counts = {}
-        self.tail_value = {}
-        self.tail_rank = {}
-        self._history: dict[str, dict[str, Any]] = {}
+    scheme: Scheme
+    data: PeriodData
+    history: History  # earlier periods (a memo rebuilt from scheme and data on demand)
+    tracks: Tracks
+    checks: Checks
+    ballots: Ballots
+    component_scores: Components
+    aggregated: Aggregated
+    adjustments: Adjustments
+    coefficient_values: Coefficients
+    totals: Totals
+    eligibility: Eligibility
+    ranking: Ranking
+    grades: Grades
+    tail: Tail
+    consequences: Consequences
+    pools: Pools
 
     # --- lookups -------------------------------------------------------------------------------------
 
@@ -148,66 +75,24 @@ class Result:
 
     def history_periods(self, kind: str | None = None) -> list[str]:
         """Previous periods of ``kind`` (default: the scheme's own period kind), most recent first."""
-        return self._build_history(kind)["periods"]
+        return self.history.periods(kind)
 
     def history_grades(self, kind: str | None = None) -> np.ndarray:
         """people × previous periods of ``kind`` (most recent first): grade index into
         :meth:`all_grades` (the scheme's grades first, then its routine grades), −1 where unknown."""
-        return self._build_history(kind)["grades"]
+        return self.history.grades(kind)
 
     def history_totals(self) -> np.ndarray:
         """people × previous periods of the scheme's kind (most recent first): total, NaN where unknown."""
-        return self._build_history(None)["totals"]
+        return self.history.totals()
 
     def history_ranks(self) -> tuple[np.ndarray, np.ndarray]:
         """people × previous periods: rank and track size (0 where unknown)."""
-        h = self._build_history(None)
-        return h["ranks"], h["sizes"]
+        return self.history.ranks()
 
     def all_grades(self) -> list[str]:
         """Grades of this scheme, then routine grades of other period kinds (好 / 较好 …)."""
-        grades = list(self.scheme.grading.grades)
-        return grades + [g for g in self.scheme.routine_grades if g not in grades]
-
-    def _build_history(self, kind: str | None) -> dict[str, Any]:
-        own = kind is None or kind == self.scheme.period
-        key = "own" if own else str(kind)
-        if key in self._history:
-            return self._history[key]
-        n = len(self.data.people)
-        prev = self.data.previous
-        h: dict[str, Any] = {}
-        self._history[key] = h
-        if not len(prev):
-            empty = np.zeros((n, 0))
-            h.update(periods=[], grades=empty.astype(np.int64), ranks=empty, sizes=empty, totals=empty)
-            return h
-        want = self.scheme.period if own else str(kind)
-        sel = np.ones(len(prev), dtype=bool)
-        kind_col = prev.columns.get("kind")
-        if isinstance(kind_col, Codes) and (want in kind_col.names or not own):
-            sel = kind_col.codes == (kind_col.names.index(want) if want in kind_col.names else -3)
-        period = prev.code("period")
-        used = np.unique(period.codes[sel])
-        names = sorted((period.names[c] for c in used), reverse=True)
-        col_of = np.full(len(period.names) + 1, -1, dtype=np.int64)
-        for j, nm in enumerate(names):
-            col_of[period.names.index(nm)] = j
-        cols = col_of[period.codes[sel]]
-        who = prev.person[sel]
-        grades = np.full((n, len(names)), -1, dtype=np.int64)
-        if "grade#" in prev.columns:
-            grades[who, cols] = prev.num("grade#")[sel]
-        ranks = np.zeros((n, len(names)))
-        sizes = np.zeros((n, len(names)))
-        if "rank" in prev.columns and "size" in prev.columns:
-            ranks[who, cols] = np.nan_to_num(prev.num("rank")[sel])
-            sizes[who, cols] = np.nan_to_num(prev.num("size")[sel])
-        totals = np.full((n, len(names)), np.nan)
-        if "total" in prev.columns:
-            totals[who, cols] = prev.num("total")[sel]
-        h.update(periods=names, grades=grades, ranks=ranks, sizes=sizes, totals=totals)
-        return h
+        return all_grades(self.scheme)
 
     def status_name(self, i: int) -> str:
         """不定等次 / 暂缓确定等次 / 只写评语 for people without a grade, else ""."""
@@ -278,8 +163,372 @@ class Result:
             )
         return out
 
-    def explain(self, person_id: str, lang: str = "zh") -> str:
-        """One person's derivation as readable text (Chinese by default, ``lang="en"`` for English)."""
-        from kaohe.engine.explain import derivation, render
+    # --- each stage's columns under its own name ---------------------------------------------------
 
-        return render(derivation(self, self.index_of(person_id)), lang)
+    # tracks (Tracks)
+
+    @property
+    def track(self) -> np.ndarray:
+        return self.tracks.track
+
+    @property
+    def track_names(self) -> list[str]:
+        return self.tracks.track_names
+
+    @property
+    def track_explicit(self) -> np.ndarray:
+        return self.tracks.track_explicit
+
+    @property
+    def id_order(self) -> np.ndarray:
+        return self.tracks.id_order
+
+    # checks (Checks)
+
+    @property
+    def leaves(self) -> dict[str, list[tuple[list[int] | None, list[Leaf]]]]:
+        return self.checks.leaves
+
+    @property
+    def leaf_index(self) -> dict[str, Leaf]:
+        return self.checks.leaf_index
+
+    @property
+    def kpi_keys(self) -> list[str]:
+        return self.checks.kpi_keys
+
+    @property
+    def personal_keys(self) -> list[str]:
+        return self.checks.personal_keys
+
+    # ballots (Ballots)
+
+    @property
+    def ballot_cache(self) -> dict[str, GroupCounts]:
+        return self.ballots.groups
+
+    @property
+    def vote_rules(self) -> list[tuple[str, str, VoteRule]]:
+        return self.ballots.vote_rules
+
+    @property
+    def vote_shares(self) -> np.ndarray:
+        return self.ballots.vote_shares
+
+    @property
+    def vote_hits(self) -> np.ndarray:
+        return self.ballots.vote_hits
+
+    # component_scores (Components)
+
+    @property
+    def component_names(self) -> list[str]:
+        return self.component_scores.component_names
+
+    @property
+    def components(self) -> np.ndarray:
+        return self.component_scores.components
+
+    @property
+    def component_current(self) -> np.ndarray:
+        return self.component_scores.component_current
+
+    @property
+    def component_earlier_mean(self) -> dict[str, np.ndarray]:
+        return self.component_scores.component_earlier_mean
+
+    @property
+    def component_earlier_count(self) -> dict[str, np.ndarray]:
+        return self.component_scores.component_earlier_count
+
+    @property
+    def kpi_multiple_points(self) -> np.ndarray:
+        return self.component_scores.kpi_multiple_points
+
+    # aggregated (Aggregated)
+
+    @property
+    def base_current(self) -> np.ndarray:
+        return self.aggregated.base_current
+
+    @property
+    def base(self) -> np.ndarray:
+        return self.aggregated.base
+
+    @property
+    def aggregation_parts(self) -> dict[str, np.ndarray]:
+        return self.aggregated.aggregation_parts
+
+    @property
+    def aggregation_counts(self) -> dict[str, np.ndarray]:
+        return self.aggregated.aggregation_counts
+
+    @property
+    def aggregation_shares(self) -> dict[str, np.ndarray]:
+        return self.aggregated.aggregation_shares
+
+    @property
+    def host_share(self) -> np.ndarray:
+        return self.aggregated.host_share
+
+    @property
+    def host_score(self) -> np.ndarray:
+        return self.aggregated.host_score
+
+    # adjustments (Adjustments)
+
+    @property
+    def adjustment_names(self) -> list[str]:
+        return self.adjustments.adjustment_names
+
+    @property
+    def adjustment_raw(self) -> np.ndarray:
+        return self.adjustments.adjustment_raw
+
+    @property
+    def adjustment(self) -> np.ndarray:
+        return self.adjustments.adjustment
+
+    @property
+    def cap_applied(self) -> np.ndarray:
+        return self.adjustments.cap_applied
+
+    @property
+    def cap_limit(self) -> np.ndarray:
+        return self.adjustments.cap_limit
+
+    @property
+    def bonus_raw(self) -> np.ndarray:
+        return self.adjustments.bonus_raw
+
+    @property
+    def veto_deduct(self) -> np.ndarray:
+        return self.adjustments.veto_deduct
+
+    @property
+    def deduction(self) -> np.ndarray:
+        return self.adjustments.deduction
+
+    @property
+    def kpi_bonus(self) -> np.ndarray:
+        return self.adjustments.kpi_bonus
+
+    # coefficient_values (Coefficients)
+
+    @property
+    def coefficient_names(self) -> list[str]:
+        return self.coefficient_values.coefficient_names
+
+    @property
+    def coefficients(self) -> np.ndarray:
+        return self.coefficient_values.coefficients
+
+    @property
+    def total_coef(self) -> np.ndarray:
+        return self.coefficient_values.total_coef
+
+    @property
+    def bonus_coef(self) -> np.ndarray:
+        return self.coefficient_values.bonus_coef
+
+    @property
+    def pool_coef(self) -> np.ndarray:
+        return self.coefficient_values.pool_coef
+
+    @property
+    def component_grade(self) -> dict[str, np.ndarray]:
+        return self.coefficient_values.component_grade
+
+    @property
+    def component_grade_rank(self) -> dict[str, np.ndarray]:
+        return self.coefficient_values.component_grade_rank
+
+    # totals (Totals)
+
+    @property
+    def bonus(self) -> np.ndarray:
+        return self.totals.bonus
+
+    @property
+    def total_raw(self) -> np.ndarray:
+        return self.totals.total_raw
+
+    @property
+    def total(self) -> np.ndarray:
+        return self.totals.total
+
+    @property
+    def home_value(self) -> np.ndarray:
+        return self.totals.home_value
+
+    # eligibility (Eligibility)
+
+    @property
+    def rules(self) -> list[tuple[str, str, str, str]]:
+        return self.eligibility.rules
+
+    @property
+    def rule_hits(self) -> np.ndarray:
+        return self.eligibility.rule_hits
+
+    @property
+    def elig_cap(self) -> np.ndarray:
+        return self.eligibility.elig_cap
+
+    @property
+    def fixed(self) -> np.ndarray:
+        return self.eligibility.fixed
+
+    @property
+    def ungraded_kind(self) -> np.ndarray:
+        return self.eligibility.ungraded_kind
+
+    @property
+    def no_grade(self) -> np.ndarray:
+        return self.eligibility.no_grade
+
+    # ranking (Ranking)
+
+    @property
+    def tie_keys(self) -> list[np.ndarray]:
+        return self.ranking.tie_keys
+
+    @property
+    def ranked(self) -> np.ndarray:
+        return self.ranking.ranked
+
+    @property
+    def rank(self) -> np.ndarray:
+        return self.ranking.rank
+
+    @property
+    def track_size(self) -> np.ndarray:
+        return self.ranking.track_size
+
+    @property
+    def group(self) -> np.ndarray:
+        return self.ranking.group
+
+    @property
+    def group_names(self) -> list[str]:
+        return self.ranking.group_names
+
+    @property
+    def group_order(self) -> np.ndarray:
+        return self.ranking.group_order
+
+    @property
+    def group_rank(self) -> np.ndarray:
+        return self.ranking.group_rank
+
+    @property
+    def group_size(self) -> np.ndarray:
+        return self.ranking.group_size
+
+    # grades (Grades)
+
+    @property
+    def threshold_grade(self) -> np.ndarray:
+        return self.grades.threshold_grade
+
+    @property
+    def best_allowed(self) -> np.ndarray:
+        return self.grades.best_allowed
+
+    @property
+    def in_base(self) -> np.ndarray:
+        return self.grades.in_base
+
+    @property
+    def grade(self) -> np.ndarray:
+        return self.grades.grade
+
+    @property
+    def decided_by(self) -> np.ndarray:
+        return self.grades.decided_by
+
+    @property
+    def place(self) -> np.ndarray:
+        return self.grades.place
+
+    @property
+    def ceilings(self) -> np.ndarray:
+        return self.grades.ceilings
+
+    @property
+    def floors(self) -> np.ndarray:
+        return self.grades.floors
+
+    @property
+    def graded_size(self) -> np.ndarray:
+        return self.grades.graded_size
+
+    # tail (Tail)
+
+    @property
+    def tail_names(self) -> list[str]:
+        return self.tail.tail_names
+
+    @property
+    def tail_hits(self) -> np.ndarray:
+        return self.tail.tail_hits
+
+    @property
+    def tail_value(self) -> dict[str, np.ndarray]:
+        return self.tail.tail_value
+
+    @property
+    def tail_rank(self) -> dict[str, np.ndarray]:
+        return self.tail.tail_rank
+
+    # consequences (Consequences)
+
+    @property
+    def pay_factor(self) -> np.ndarray:
+        return self.consequences.pay_factor
+
+    @property
+    def outcome_names(self) -> list[str]:
+        return self.consequences.outcome_names
+
+    @property
+    def outcome_rules(self) -> list[str]:
+        return self.consequences.outcome_rules
+
+    @property
+    def outcome_hits(self) -> np.ndarray:
+        return self.consequences.outcome_hits
+
+    # pools (Pools)
+
+    @property
+    def pool_names(self) -> list[str]:
+        return self.pools.pool_names
+
+    @property
+    def pool_rules(self) -> list[str]:
+        return self.pools.pool_rules
+
+    @property
+    def pool_fen_by(self) -> np.ndarray:
+        return self.pools.pool_fen_by
+
+    @property
+    def pool_weight_by(self) -> np.ndarray:
+        return self.pools.pool_weight_by
+
+    @property
+    def pool_fen(self) -> np.ndarray:
+        return self.pools.pool_fen
+
+    @property
+    def pool_weight(self) -> np.ndarray:
+        return self.pools.pool_weight
+
+    @property
+    def pool_totals(self) -> list[int | None]:
+        return self.pools.pool_totals
+
+    @property
+    def pool_total_fen(self) -> int | None:
+        return self.pools.pool_total_fen

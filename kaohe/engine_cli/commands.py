@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kaohe.engine import EngineError, Result, compute, load_scheme
+from kaohe.engine import EngineError, Result, compute, explain, load_scheme
 from kaohe.engine_cli.loader import load_period
 
 FORMATS = (".json", ".csv", ".xlsx")
@@ -83,7 +83,7 @@ def handle_compute(args: argparse.Namespace) -> int:
 def handle_explain(args: argparse.Namespace) -> int:
     try:
         result = run(args.scheme, args.data)
-        text = result.explain(args.person, lang=args.lang)
+        text = explain(result, args.person, lang=args.lang)
     except EngineError as exc:
         return _fail(f"error: {exc}")
     except KeyError:

@@ -190,7 +190,7 @@ def _read_meta_dir(path: Path, problems: ProblemList) -> dict[str, Any]:
 
 
 def _read_workbook(path: Path, problems: ProblemList) -> tuple[dict[str, Any], dict[str, Any]]:
-    import openpyxl
+    import openpyxl  # local import: only workbook input needs it, CSV runs skip its start-up cost
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)

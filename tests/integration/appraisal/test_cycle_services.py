@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from kaohe.appraisal import services
 from kaohe.appraisal.models import Appeal, Claim, Period, PersonResult, ResultSet, Score
 from kaohe.audit.models import Event
+from kaohe.engine import explain
 from kaohe.platform.errors import Refusal
 from tests.integration.appraisal import helpers
 
@@ -41,7 +42,7 @@ def test_compute_stores_results_with_derivations(org):
     rows = {r.person_id: r for r in rs.rows.all()}
     assert rows[org.a1.pk].total == 100 and rows[org.a1.pk].rank == 1 and rows[org.a1.pk].grade == "优秀"
     assert rows[org.a2.pk].tail == "谈话提醒"
-    assert "实绩" in rs.engine_result().explain(org.a2.staff_no)
+    assert "实绩" in explain(rs.engine_result(), org.a2.staff_no)
 
 
 def test_a_failed_run_leaves_the_previous_results(org, monkeypatch):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kaohe.engine import DataError, SchemeError, compute, scheme_from_dict
+from kaohe.engine import DataError, SchemeError, compute, explain, scheme_from_dict
 from kaohe.engine_cli.loader import load_period
 from kaohe.presets import load_preset
 
@@ -233,7 +233,7 @@ def test_by_component_grade_ranks_the_component_within_the_track_at_15_80_5():
     assert r.bonus[:3] == pytest.approx([6.0] * 3)  # 5 × 1.2
     assert r.bonus[5] == pytest.approx(5.0) and r.bonus[19] == pytest.approx(4.0)  # × 1.0, × 0.8
     assert r.total[19] == pytest.approx(round(0.7 * 79 + 0.3 * 81 + 4.0, 2))
-    text = r.explain("p19")
+    text = explain(r, "p19")
     assert "身份线" in text and "第 20 名" in text and "coefficients.身份线加分系数" in text
 
 
@@ -278,7 +278,7 @@ def test_aggregation_share_by_track():
     d = data(["a", "b"], [70, 70], identity=["甲", "乙"], previous=monthly([[90, 80], [90, 80]]))
     r = compute(s, d)
     assert list(r.total) == pytest.approx([0.4 * 85 + 0.6 * 70, 0.3 * 85 + 0.7 * 70])  # 76, 74.5
-    assert "× 30%" in r.explain("b") and "× 40%" in r.explain("a")
+    assert "× 30%" in explain(r, "b") and "× 40%" in explain(r, "a")
 
 
 def test_aggregation_shares_must_add_up_per_track():
@@ -330,7 +330,7 @@ def test_mean_of_quarters_including_current_tolerates_a_missing_quarter():
     d = data(["a", "b"], [70, 70], previous=monthly([[80, 90, 100], [80, 90]], kind="quarter"))
     r = compute(s, d)
     assert list(r.total) == pytest.approx([85.0, 80.0])  # (80+90+100+70)/4; (80+90+70)/3
-    assert "3 个周期（含本期）的平均 80" in r.explain("b")
+    assert "3 个周期（含本期）的平均 80" in explain(r, "b")
 
 
 def test_mean_of_the_last_periods_only():

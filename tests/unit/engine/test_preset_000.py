@@ -7,7 +7,7 @@ import csv
 import numpy as np
 import pytest
 
-from kaohe.engine import compute, load_scheme
+from kaohe.engine import compute, explain, load_scheme
 from kaohe.engine_cli.loader import load_period
 from kaohe.presets import load_preset
 
@@ -122,7 +122,7 @@ def test_quarterly_and_year_end_ballots_combined(result):
     p03, p04 = row(result, "P03"), row(result, "P04")  # 95 all year vs 80 all year
     assert (p03["民主评议"], p04["民主评议"]) == (pytest.approx(90.0), pytest.approx(85.0))
     assert (p03["total"], p04["total"]) == (pytest.approx(96.70), pytest.approx(94.70))
-    assert "components.民主评议.over_periods" in result.explain("P03")
+    assert "components.民主评议.over_periods" in explain(result, "P03")
 
 
 def test_incentive_pool_by_grade_coefficient_in_whole_fen(result):
@@ -144,4 +144,4 @@ def test_identity_line_grade_is_computed_in_the_same_run(result):
         got = [names[x] for x in g[track == t]]
         size = int((track == t).sum())
         assert got.count("优秀") == int(size * 0.15 + 0.5)
-    assert "身份线考核" in result.explain("P01") and "coefficients.身份线加分系数" in result.explain("P01")
+    assert "身份线考核" in explain(result, "P01") and "coefficients.身份线加分系数" in explain(result, "P01")

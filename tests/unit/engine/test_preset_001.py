@@ -7,7 +7,7 @@ import csv
 import pytest
 import yaml
 
-from kaohe.engine import compute, load_scheme
+from kaohe.engine import compute, explain, load_scheme
 from kaohe.engine_cli.loader import load_period
 from kaohe.presets import load_preset
 
@@ -103,7 +103,7 @@ def test_tail_windows_are_means_of_the_last_3_6_12_months(preset, result):
         want = (now + sum(earlier[: n - 1])) / n
         assert result.tail_value[name][i] == pytest.approx(want, abs=0.005)
     assert result.tail_rank["季度靠后谈话提醒"][i] == 9  # of 10: bottom 2
-    text = result.explain("S09")
+    text = explain(result, "S09")
     assert "tail_rules.季度靠后谈话提醒" in text and "近 3 期总分平均" in text
 
 

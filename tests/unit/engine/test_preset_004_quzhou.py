@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kaohe.engine import DataError, compute, load_scheme
+from kaohe.engine import DataError, compute, explain, load_scheme
 from kaohe.engine_cli.loader import load_period
 from kaohe.presets import load_preset
 
@@ -51,7 +51,7 @@ def test_classified_tracks(rows):
 
 def test_seconded_staff_evaluated_by_both_units(rows, result):
     assert rows["J05"]["base"] == pytest.approx(0.3 * 80 + 0.7 * 95)
-    assert "派驻单位 95 × 70%" in result.explain("J05")
+    assert "派驻单位 95 × 70%" in explain(result, "J05")
 
 
 def test_negative_list_and_township_quota(rows):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kaohe.engine import compute, load_scheme
+from kaohe.engine import compute, explain, load_scheme
 from kaohe.engine_cli.loader import load_period
 from kaohe.presets import load_preset
 
@@ -40,7 +40,7 @@ def test_caps_warning_routine_grades_and_votes(rows, result):
     assert rows["A04"]["grade"] == "称职"  # first in rank, one 好 quarter only
     assert rows["A14"]["grade"] == "称职"  # 警告 this year
     assert rows["A03"]["grade"] == "基本称职"  # 优秀+称职 votes 50% < 2/3
-    assert "平时好等次不足" in result.explain("A04")
+    assert "平时好等次不足" in explain(result, "A04")
 
 
 def test_consequences(rows):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import yaml
 
-from kaohe.engine import compute, load_scheme
+from kaohe.engine import compute, explain, load_scheme
 from kaohe.engine_cli.loader import load_period
 from kaohe.presets import list_presets, load_preset
 
@@ -37,4 +37,4 @@ def test_preset_example_gives_expected_results(name):
     if scheme.pool is not None and getattr(result, "pool_total_fen", None) is not None:
         assert int(np.sum(result.pool_fen)) == result.pool_total_fen
     for pid in list(expected["people"])[:3]:
-        assert result.explain(pid)  # every preset can explain its people
+        assert explain(result, pid)  # every preset can explain its people

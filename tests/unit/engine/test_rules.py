@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kaohe.engine import compute
+from kaohe.engine import compute, explain
 from kaohe.engine.numeric import largest_remainder, round_half_up
 
 from .helpers import data, people, scheme, table
@@ -89,7 +89,7 @@ def test_eligibility_cap_passes_the_place_on():
     cols = {"sanction": ["记大过", "", "警告"], "sanction_months_ago": [3, 0, 1]}
     r = compute(s, data(["a", "b", "c"], [95, 90, 80], columns=cols))
     assert grades(r) == ["良好", "优秀", "良好"]
-    assert "处分期" in r.explain("a")
+    assert "处分期" in explain(r, "a")
 
 
 def test_sanction_outside_its_impact_period_does_not_count():
@@ -397,6 +397,6 @@ def test_per_track_indicator_trees():
 def test_explanations_in_both_languages_cite_rules():
     s = scheme(grading={"quotas": {"优秀": {"at_most": 1}}})
     r = compute(s, data(["a", "b"], [95, 90]))
-    zh, en = r.explain("b"), r.explain("b", lang="en")
+    zh, en = explain(r, "b"), explain(r, "b", lang="en")
     assert "〔grading.quotas.优秀〕" in zh and "确定为「良好」" in zh
     assert "Grade “良好”" in en and "[components.工作实绩.indicators.业务]" in en
