@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "kaohe.scheduler",
     "kaohe.ballot",
     "kaohe.appraisal",
-    "kaohe.outcome",
 ]
 
 MIDDLEWARE = [
