@@ -6,6 +6,7 @@ from io import BytesIO
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from kaohe.appraisal import annual, services
 from kaohe.appraisal.followups import create_follow_ups
@@ -58,6 +59,24 @@ def test_results_page_lists_the_track_in_rank_order_with_grades_and_quotas(org, 
     assert cells["优秀"]["n"] == 1 and cells["优秀"]["ceiling"] == 1 and not cells["优秀"]["over"]
     assert cells["良好"]["n"] == 3
     assert 'id="distribution"' in html and "≤ 1" in html
+
+
+def test_api_gives_the_status_code_and_its_label(org, login, five):
+    p, rs, c1, new = five
+    body = helpers.in_english(login("office")).get(f"/api/appraisal/periods/{p.pk}/results").json()
+    got = {r["staff_no"]: (r["grade"], r["status"], r["status_label"]) for r in body}
+    assert got["N001"] == ("", "no_grade", "No grade")
+    assert got["A001"] == ("优秀", "", "")
+
+
+def test_results_store_code_names_and_lists_not_labels(org, five):
+    p, rs, c1, new = five
+    rows = {r.person_id: r for r in rs.rows.all()}
+    assert rows[new.pk].status == "no_grade"
+    with translation.override("zh-hans"):
+        assert rows[new.pk].get_status_display() == "不定等次"
+    assert rows[org.a2.pk].tail == ["谈话提醒"] and rows[org.a1.pk].tail == []
+    assert all(isinstance(r.outcomes, list) for r in rows.values())
 
 
 def test_results_workbook_has_one_sheet_per_track_with_ranks_and_grades(org, login, five):
