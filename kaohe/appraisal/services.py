@@ -682,14 +682,17 @@ def _write_rows(result_set: ResultSet, result: Result, ids: list[int]) -> None:
     opts = PersonResult._meta
     column = {f.name: str(f.column) for f in opts.concrete_fields}
     columns = ", ".join(connection.ops.quote_name(column[f]) for f in ROW_FIELDS)
-    json_at = [ROW_FIELDS.index(f) for f in ("components", "tail", "outcomes")]
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps with options makes one per call
+    pos = ROW_FIELDS.index("components")
+    lists = [ROW_FIELDS.index("tail"), ROW_FIELDS.index("outcomes")]
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN") as cp:
             for row in values:
                 cells = list(row)
-                for k in json_at:
-                    cells[k] = json.dumps(cells[k], ensure_ascii=False)
+                cells[pos] = encode(cells[pos])
+                for k in lists:
+                    cells[k] = encode(cells[k]) if cells[k] else "[]"  # most: no tail rule, no consequence
                 cp.write_row(cells)
 
 
