@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "kaohe.scheduler",
     "kaohe.ballot",
     "kaohe.appraisal",
-    "kaohe.outcome",
 ]
 
 MIDDLEWARE = [

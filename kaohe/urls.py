@@ -12,6 +12,6 @@ urlpatterns = [
     path("worklog/", include("kaohe.worklog.urls")),
     path("ballot/", include("kaohe.ballot.urls")),
     path("appraisal/", include("kaohe.appraisal.urls")),
-    path("outcome/", include("kaohe.outcome.urls")),
+    path("outcome/", include("kaohe.appraisal.outcome_urls")),
     path("", include("kaohe.web.urls")),
 ]

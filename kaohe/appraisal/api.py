@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router
@@ -13,7 +13,7 @@ from kaohe.org.api import Id, Out
 from kaohe.platform.roles import OVERSEE
 
 from . import selectors as sel
-from .choices import PeriodKind, PeriodState
+from .choices import PeriodKind, PeriodState, UngradedStatus
 from .models import PersonResult
 
 router = Router(tags=["appraisal"])
@@ -46,7 +46,8 @@ class ResultOut(Out):
     rank: int
     track_size: int
     grade: str
-    status: str
+    status: UngradedStatus | Literal[""]  # why there is no grade; "" when graded
+    status_label: str
 
 
 def _period(p) -> PeriodOut:
@@ -80,6 +81,7 @@ def _result(r) -> ResultOut:
         track_size=r.track_size,
         grade=r.grade,
         status=r.status,
+        status_label=r.get_status_display(),
     )
 
 

@@ -21,6 +21,9 @@ class PeriodState(models.TextChoices):
     FINAL = "final", _("Final")
 
 
+PUBLISHED = (PeriodState.PUBLICITY, PeriodState.FINAL)  # the states in which people see their results
+
+
 class SheetStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -37,3 +40,23 @@ class AppealStatus(models.TextChoices):
     FILED = "filed", _("Under review")
     UPHELD = "upheld", _("Upheld")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+class UngradedStatus(models.TextChoices):
+    """Why a person has no grade this period: the engine's ungraded effects (``UNGRADED_EFFECTS``),
+    strongest first. A graded person's status is blank."""
+
+    PENDING = "pending", _("Grade pending")  # 暂缓确定等次
+    NO_GRADE = "no_grade", _("No grade")  # 不定等次
+    COMMENT_ONLY = "comment_only", _("Comment only")  # 只写评语
+
+
+def grade_or_status(grade: str, status: str) -> str:
+    """What a result shows in its grade column: the grade, or for a person without one the label of
+    the reason (不定等次 …)."""
+    return grade or (str(UngradedStatus(status).label) if status else "")
+
+
+class FollowUpKind(models.TextChoices):
+    TAIL = "tail", _("Tail rule")  # 末位督考
+    OUTCOME = "outcome", _("Consequence")  # 结果运用

@@ -7,6 +7,7 @@ from kaohe.platform.roles import COMMITTEE
 
 from . import selectors as sel
 from .choices import AppealStatus, ClaimStatus, PeriodState, SheetStatus
+from .followups import follow_ups_for_user
 from .models import PersonResult
 
 
@@ -49,7 +50,5 @@ def home_sections(user) -> dict:
     if n:
         out["appraisal_claims"] = n
     if scope.has_role(Role.OFFICE):
-        from kaohe.outcome.selectors import follow_ups_for_user
-
         out["appraisal_follow_ups"] = follow_ups_for_user(user).filter(closed_at__isnull=True).count()
     return out

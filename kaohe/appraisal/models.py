@@ -1,5 +1,5 @@
 """The appraisal cycle: schemes, periods, scoring sheets, KPIs, claims, computed results (versioned),
-committee decisions and appeals."""
+committee decisions, appeals and the follow-ups the published results call for."""
 
 from datetime import date
 
@@ -7,7 +7,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AppealStatus, ClaimStatus, PeriodKind, PeriodState, SheetStatus
+from .choices import (
+    AppealStatus,
+    ClaimStatus,
+    FollowUpKind,
+    PeriodKind,
+    PeriodState,
+    SheetStatus,
+    UngradedStatus,
+)
 
 # The scheme's words for the database's codes (docs/users/office.md, "How people meet the scheme").
 IDENTITY_WORDS = {"leadership": "班子成员", "middle": "中层干部", "general": "一般干部"}
@@ -300,10 +308,10 @@ class PersonResult(models.Model):
     track_size = models.PositiveIntegerField()
     engine_grade = models.CharField(max_length=40, blank=True)
     grade = models.CharField(max_length=40, blank=True)
-    status = models.CharField(max_length=40, blank=True)  # 不定等次 …
+    status = models.CharField(max_length=40, blank=True, choices=UngradedStatus.choices)  # blank: graded
     pay_factor = models.FloatField(default=0)
-    tail = models.CharField(max_length=500, blank=True)
-    outcomes = models.CharField(max_length=500, blank=True)
+    tail = models.JSONField(default=list, blank=True)  # the actions of the tail rules that hit
+    outcomes = models.JSONField(default=list, blank=True)  # the consequences that hit
     pool_fen = models.BigIntegerField(default=0)
 
     class Meta:
@@ -375,3 +383,42 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.period}"
+
+
+class FollowUp(models.Model):
+    """An action for one person (reminder talk, post adjustment, statement at the meeting, an award…)
+    that the published results call for, with a due date and an owner; closed with a record of what
+    was done. The table keeps the name it had in the former ``outcome`` app."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="follow_ups")
+    person = models.ForeignKey(
+        "org.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=FollowUpKind.choices)
+    action = models.CharField(_("action"), max_length=200)
+    due = models.DateField(_("due"))
+    owner = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    record = models.TextField(_("record"), blank=True)
+
+    class Meta:
+        db_table = "outcome_followup"
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["closed_at", "due", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "person", "action"], name="outcome_followup_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.action}"

@@ -20,11 +20,13 @@ from django.utils.translation import ngettext
 from kaohe.audit.services import record
 from kaohe.engine import EngineError, Result, SchemeError, compute, load_scheme
 from kaohe.engine.periods import span
+from kaohe.engine.scheme import UNGRADED_EFFECTS
 from kaohe.org.models import Person
 from kaohe.platform.errors import Refusal
 
 from . import rules
 from .choices import AppealStatus, ClaimStatus, PeriodKind, PeriodState, SheetStatus
+from .followups import create_follow_ups
 from .inputs import gather, kpi_leaves, people_of, scored_leaves
 from .models import (
     Appeal,
@@ -208,8 +210,6 @@ def publish(*, actor, period: Period, today: date | None = None) -> Period:
     period.appeal_deadline = cal.add_working_days(today, period.appeal_days)
     period.save(update_fields=["published_on", "publicity_end", "appeal_deadline"])
     _notify_people(period)
-    from kaohe.outcome.services import create_follow_ups
-
     create_follow_ups(actor=actor, period=period, today=today)
     return _move(
         actor,
@@ -617,7 +617,7 @@ def _row_values(result_set: ResultSet, result: Result, ids: list[int]) -> list[t
     groups = [result.group_names[g] for g in result.group.tolist()]
     grade = [grades[g] if g >= 0 else "" for g in result.grade.tolist()]
     ungraded = result.ungraded_kind.tolist()
-    status = [result.status_name(i) if ungraded[i] >= 0 else "" for i in range(n)]
+    status = [UNGRADED_EFFECTS[k] if k >= 0 else "" for k in ungraded]  # UngradedStatus codes
     tails = _joined([s.tail_rules[nm].action for nm in result.tail_names], result.tail_hits, n)
     outs = _joined(list(result.outcome_names), result.outcome_hits, n)
     base = np.round(result.base, 2).tolist()
@@ -654,11 +654,11 @@ def _row_values(result_set: ResultSet, result: Result, ids: list[int]) -> list[t
     ]
 
 
-def _joined(names: list[str], hits, n: int) -> list[str]:
-    """Per person, the names whose column of ``hits`` is set, joined with "；" (at most 500 chars)."""
+def _joined(names: list[str], hits, n: int) -> list[list[str]]:
+    """Per person, the list of the names whose column of ``hits`` is set."""
     if not names:
-        return [""] * n
-    return ["；".join(a for a, hit in zip(names, row, strict=True) if hit)[:500] for row in hits.tolist()]
+        return [[] for _ in range(n)]
+    return [[a for a, hit in zip(names, row, strict=True) if hit] for row in hits.tolist()]
 
 
 def _write_rows(result_set: ResultSet, result: Result, ids: list[int]) -> None:
@@ -682,12 +682,18 @@ def _write_rows(result_set: ResultSet, result: Result, ids: list[int]) -> None:
     opts = PersonResult._meta
     column = {f.name: str(f.column) for f in opts.concrete_fields}
     columns = ", ".join(connection.ops.quote_name(column[f]) for f in ROW_FIELDS)
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps with options makes one per call
     pos = ROW_FIELDS.index("components")
+    lists = [ROW_FIELDS.index("tail"), ROW_FIELDS.index("outcomes")]
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN") as cp:
             for row in values:
-                cp.write_row(row[:pos] + (json.dumps(row[pos], ensure_ascii=False),) + row[pos + 1 :])
+                cells = list(row)
+                cells[pos] = encode(cells[pos])
+                for k in lists:
+                    cells[k] = encode(cells[k]) if cells[k] else "[]"  # most: no tail rule, no consequence
+                cp.write_row(cells)
 
 
 def _drop(old: ResultSet) -> None:
@@ -827,7 +833,7 @@ def change_grade(*, actor, row: PersonResult, grade: str, reason: str) -> Person
     if row.status:
         raise Refusal(
             _("%(person)s gets no grade this period (%(status)s).")
-            % {"person": row.person, "status": row.status}
+            % {"person": row.person, "status": row.get_status_display()}
         )
     if not reason.strip():
         raise Refusal(_("Give the reason for the change."))

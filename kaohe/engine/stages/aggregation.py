@@ -3,7 +3,7 @@ then the scheme's parts over this and earlier periods, and the host unit's share
 person's score.
 
 :func:`earlier_periods` is the one rule of a part over earlier periods' totals; the annual roll-up
-(:mod:`kaohe.outcome.annual`) calls it too."""
+(:mod:`kaohe.appraisal.annual`) calls it too."""
 
 from __future__ import annotations
 

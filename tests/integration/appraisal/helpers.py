@@ -84,8 +84,7 @@ def published(unit, values, today=date(2025, 7, 1), sch=None):
 def matrix_objects(objs: dict) -> dict:
     """``objs`` plus a scheme, period, sheet, claim (with evidence), result row, appeal and
     follow-up for ``objs["person"]`` in ``objs["unit"]``."""
-    from kaohe.appraisal.models import Appeal, Claim, Evidence, Sheet
-    from kaohe.outcome.models import FollowUp
+    from kaohe.appraisal.models import Appeal, Claim, Evidence, FollowUp, Sheet
 
     unit, person = objs["unit"], objs["person"]
     sch = scheme(f"m{unit.pk}")

@@ -13,6 +13,7 @@ from kaohe.appraisal.models import (
     Appeal,
     Claim,
     Evidence,
+    FollowUp,
     GradeChange,
     Period,
     PersonResult,
@@ -21,7 +22,6 @@ from kaohe.appraisal.models import (
     Sheet,
 )
 from kaohe.audit.models import Event
-from kaohe.outcome.models import FollowUp
 from kaohe.platform.errors import Refusal
 from tests.integration.appraisal import helpers
 

@@ -41,7 +41,7 @@ def test_compute_stores_results_with_derivations(org):
     assert p.state == "computed"
     rows = {r.person_id: r for r in rs.rows.all()}
     assert rows[org.a1.pk].total == 100 and rows[org.a1.pk].rank == 1 and rows[org.a1.pk].grade == "优秀"
-    assert rows[org.a2.pk].tail == "谈话提醒"
+    assert rows[org.a2.pk].tail == ["谈话提醒"]
     assert "实绩" in explain(rs.engine_result(), org.a2.staff_no)
 
 
@@ -196,8 +196,8 @@ def test_appeal_rules_and_upheld_appeal_makes_a_new_version(org):
 
 
 def test_publishing_creates_follow_ups(org):
-    from kaohe.outcome.models import FollowUp
-    from kaohe.outcome.services import close_follow_up
+    from kaohe.appraisal.followups import close_follow_up
+    from kaohe.appraisal.models import FollowUp
 
     helpers.published(org.root, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)})
     item = FollowUp.objects.get(person=org.a2)

@@ -6,12 +6,13 @@ from io import BytesIO
 
 import openpyxl
 import pytest
+from django.utils import translation
 
-from kaohe.appraisal import services
-from kaohe.appraisal.models import PersonResult
+from kaohe.appraisal import annual, services
+from kaohe.appraisal.followups import create_follow_ups
+from kaohe.appraisal.models import FollowUp, PersonResult
+from kaohe.appraisal.rollups import rollup
 from kaohe.audit.models import Event
-from kaohe.outcome import annual, selectors
-from kaohe.outcome.models import FollowUp
 from tests.conftest import make_person
 from tests.integration.appraisal import helpers
 
@@ -45,8 +46,9 @@ def test_results_page_lists_the_track_in_rank_order_with_grades_and_quotas(org, 
     rows = response.context["rows"]
     assert [r["person__name"] for r in rows] == ["张一", "王三", "陈四", "李二", "钱新"]
     assert [r["rank"] for r in rows] == [1, 2, 3, 4, 0]  # the newcomer has no rank place, listed last
-    assert [r["grade"] or r["status"] for r in rows] == ["优秀", "良好", "良好", "良好", "不定等次"]
+    assert [r["grade"] or r["status"] for r in rows] == ["优秀", "良好", "良好", "良好", "no_grade"]
     html = response.content.decode()
+    assert "<td>不定等次</td>" in html[html.index("钱新") :]  # the stored code, shown by its label
     assert (
         html.index("张一") < html.index("王三") < html.index("陈四") < html.index("李二") < html.index("钱新")
     )
@@ -57,6 +59,24 @@ def test_results_page_lists_the_track_in_rank_order_with_grades_and_quotas(org, 
     assert cells["优秀"]["n"] == 1 and cells["优秀"]["ceiling"] == 1 and not cells["优秀"]["over"]
     assert cells["良好"]["n"] == 3
     assert 'id="distribution"' in html and "≤ 1" in html
+
+
+def test_api_gives_the_status_code_and_its_label(org, login, five):
+    p, rs, c1, new = five
+    body = helpers.in_english(login("office")).get(f"/api/appraisal/periods/{p.pk}/results").json()
+    got = {r["staff_no"]: (r["grade"], r["status"], r["status_label"]) for r in body}
+    assert got["N001"] == ("", "no_grade", "No grade")
+    assert got["A001"] == ("优秀", "", "")
+
+
+def test_results_store_code_names_and_lists_not_labels(org, five):
+    p, rs, c1, new = five
+    rows = {r.person_id: r for r in rs.rows.all()}
+    assert rows[new.pk].status == "no_grade"
+    with translation.override("zh-hans"):
+        assert rows[new.pk].get_status_display() == "不定等次"
+    assert rows[org.a2.pk].tail == ["谈话提醒"] and rows[org.a1.pk].tail == []
+    assert all(isinstance(r.outcomes, list) for r in rows.values())
 
 
 def test_results_workbook_has_one_sheet_per_track_with_ranks_and_grades(org, login, five):
@@ -197,7 +217,7 @@ def test_the_year_reads_its_quarters_by_the_scheme_and_the_rollup_shows_it(org, 
     services.send_to_committee(actor=None, period=year)
     services.record_decision(actor=None, period=year, members="甲", day=date(2026, 1, 5), decision="同意")
     services.publish(actor=None, period=year, today=date(2026, 1, 5))
-    codes, rows, rule = selectors.rollup(org.root, 2025)
+    codes, rows, rule = rollup(org.root, 2025)
     assert codes == ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2025"]
     assert {r["name"]: r["annual"] for r in rows} == totals
     assert "Quarter" in rule
@@ -223,8 +243,6 @@ def test_follow_ups_come_from_tail_rules_with_working_day_due_dates_and_owners(o
     assert item.owner == org.a1  # the person's reviewer
     assert Event.objects.filter(action="outcome.followups.create", object_id=str(p.pk)).count() == 1
     # publishing is the only time they are created; creating again adds nothing
-    from kaohe.outcome.services import create_follow_ups
-
     create_follow_ups(actor=None, period=p, today=date(2025, 9, 26))
     assert FollowUp.objects.filter(period=p).count() == 1
 

@@ -1,4 +1,4 @@
-"""The annual roll-up's figure (kaohe.outcome.annual) is the engine's aggregation: for random earlier
+"""The annual roll-up's figure (kaohe.appraisal.annual) is the engine's aggregation: for random earlier
 totals and each aggregation option, a year computed by compute() and the roll-up agree."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import zlib
 import numpy as np
 import pytest
 
+from kaohe.appraisal.annual import Part, annual_total, parts_of
 from kaohe.engine import compute
-from kaohe.outcome.annual import Part, annual_total, parts_of
 
 from .helpers import data, scheme, table
 

@@ -1,42 +1,49 @@
-"""Writes of the outcome domain: follow-ups from the published results, and closing them."""
+"""Follow-ups (后续事项): the actions the published results call for (tail rules, consequences), one per
+person and action, tracked to closure by the office."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.accounts.models import Role
+from kaohe.accounts.scope import people_for_user
 from kaohe.audit.services import record
+from kaohe.platform.calendar import calendar_for_unit
 from kaohe.platform.errors import Refusal
 
-from .models import FollowUp, FollowUpKind
+from .choices import FollowUpKind
+from .models import FollowUp, Period, PersonResult
 
 DUE_WORKING_DAYS = 10  # a follow-up is due ten working days after publication
 
 
-def create_follow_ups(*, actor, period, today: date) -> int:
+def follow_ups_for_user(user) -> QuerySet[FollowUp]:
+    """The follow-ups of the people in the user's office scope."""
+    return FollowUp.objects.filter(person__in=people_for_user(user, [Role.OFFICE])).select_related(
+        "person__unit", "owner", "period"
+    )
+
+
+def create_follow_ups(*, actor, period: Period, today: date) -> int:
     """One follow-up per person and action the current results call for (tail rules, outcomes).
     Idempotent; runs inside the publishing transaction. The owner is the person's reviewer."""
-    from kaohe.appraisal.models import PersonResult
-    from kaohe.appraisal.services import calendar
-
-    due = calendar(period).add_working_days(today, DUE_WORKING_DAYS)
+    due = calendar_for_unit(period.unit).add_working_days(today, DUE_WORKING_DAYS)
     rows = (
         PersonResult.objects.filter(result_set__period=period, result_set__current=True)
-        .exclude(tail="", outcomes="")
+        .exclude(tail=[], outcomes=[])
         .values_list("person_id", "person__reviewer_id", "tail", "outcomes")
     )
-    items = []
-    for pid, owner, tail, outcomes in rows:
-        for kind, text in ((FollowUpKind.TAIL, tail), (FollowUpKind.OUTCOME, outcomes)):
-            for action in filter(None, text.split("；")):
-                items.append(
-                    FollowUp(
-                        period=period, person_id=pid, kind=kind, action=action[:200], due=due, owner_id=owner
-                    )
-                )
+    items = [
+        FollowUp(period=period, person_id=pid, kind=kind, action=action[:200], due=due, owner_id=owner)
+        for pid, owner, tail, outcomes in rows
+        for kind, actions in ((FollowUpKind.TAIL, tail), (FollowUpKind.OUTCOME, outcomes))
+        for action in actions
+    ]
     FollowUp.objects.bulk_create(items, ignore_conflicts=True)
     if items:
         record(actor=actor, action="outcome.followups.create", obj=period, after={"items": len(items)})

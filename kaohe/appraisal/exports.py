@@ -1,0 +1,57 @@
+"""The results workbook of a period (考核结果名册): one sheet per track in rank order."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import openpyxl
+
+from .choices import grade_or_status
+from .models import Period, PersonResult
+from .selectors import in_rank_order
+
+
+def results_workbook(period: Period) -> bytes:
+    """One sheet per track: rank, name, unit, components, total, grade (考核结果名册 columns first)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.worksheets[0])
+    rows = in_rank_order(
+        PersonResult.objects.filter(result_set__period=period, result_set__current=True), "track"
+    ).values_list(
+        "track",
+        "rank",
+        "track_size",
+        "person__staff_no",
+        "person__name",
+        "person__unit__name",
+        "components",
+        "total",
+        "grade",
+        "status",
+        "tail",
+        "outcomes",
+    )
+    sheets: dict = {}
+    for track, rank, size, no, name, unit, comps, total, grade, status, tail, outcomes in rows:
+        ws = sheets.get(track)
+        if ws is None:
+            ws = sheets[track] = wb.create_sheet(track[:31])
+            ws.append(["排名", "工号", "姓名", "单位", *comps.keys(), "总分", "等次", "末位督考", "结果运用"])
+        ws.append(
+            [
+                f"{rank}/{size}" if rank else "—",
+                no,
+                name,
+                unit,
+                *comps.values(),
+                total,
+                grade_or_status(grade, status),
+                "；".join(tail),
+                "；".join(outcomes),
+            ]
+        )
+    if not sheets:
+        wb.create_sheet("结果")
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
