@@ -6,6 +6,7 @@ results back keyed by ids. A rater group with fewer ballots than the minimum has
 never returned, not even its count. Pure: no Django, no database.
 """
 
+import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,34 +60,59 @@ def _index(keys: Iterable[Key]) -> dict[Key, int]:
 
 @dataclass
 class _Coded:
-    """Counts coded into the engine's indices, and each (person, group) cell's counts by id."""
+    """Counts coded into the engine's indices (one row per count, as the caller gave them)."""
 
     people: dict[Key, int]  # person → index, in order of first appearance
     rows: BallotRows
-    cells: dict[tuple[int, int], dict[tuple[Key | None, Key], int]]
+    keys: list[tuple[Key | None, Key]]  # (dimension, option) of each row
+
+
+def _codes(values: tuple, index: dict[Key, int], what: str) -> np.ndarray:
+    unknown = set(values) - set(index)
+    if unknown:
+        raise TallyError(f"unknown {what}: {', '.join(sorted(map(str, unknown)))}")
+    return np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def _code(
     counts: Iterable[Count | tuple], options: dict[Key, int], groups: dict[Key, int], dims: dict[Key, int]
 ) -> _Coded:
-    people: dict[Key, int] = {}
-    coded: list[tuple[int, int, int, int, int]] = []
+    rows = [row if isinstance(row, tuple) else _fields(row) for row in counts]
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Coded({}, BallotRows(empty, empty, empty, empty * 1.0, empty), [])
+    person, group, dimension, option, n = zip(*rows, strict=True)
+    option_codes = _codes(option, options, "option")
+    group_codes = _codes(group, groups, "rater group")
+    dimension_codes = _codes(dimension, dims, "dimension")
+    people = _index(dict.fromkeys(person))
+    coded = BallotRows(
+        person=_codes(person, people, "person"),
+        group=group_codes,
+        option=option_codes,
+        count=np.array(n, dtype=np.float64),
+        dimension=dimension_codes,
+    )
+    return _Coded(people, coded, list(zip(dimension, option, strict=True)))
+
+
+def _cell_counts(
+    coded: _Coded, valid: np.ndarray
+) -> dict[tuple[int, int], dict[tuple[Key | None, Key], int]]:
+    """(person, group) → (dimension, option) → ballots, for the cells with a result only."""
+    rows = coded.rows
+    keep = np.flatnonzero(valid[rows.person, rows.group] & (rows.count > 0))
     cells: dict[tuple[int, int], dict[tuple[Key | None, Key], int]] = {}
-    for row in counts:
-        person, group, dimension, option, n = row if isinstance(row, tuple) else _fields(row)
-        if option not in options:
-            raise TallyError(f"unknown option: {option}")
-        if group not in groups:
-            raise TallyError(f"unknown rater group: {group}")
-        if dimension not in dims:
-            raise TallyError(f"unknown dimension: {dimension}")
-        i = people.setdefault(person, len(people))
-        coded.append((i, groups[group], dims[dimension], options[option], int(n)))
-        cell = cells.setdefault((i, groups[group]), {})
-        cell[(dimension, option)] = cell.get((dimension, option), 0) + int(n)
-    a = np.array(coded, dtype=np.int64).reshape(-1, 5)
-    rows = BallotRows(person=a[:, 0], group=a[:, 1], dimension=a[:, 2], option=a[:, 3], count=a[:, 4] * 1.0)
-    return _Coded(people, rows, cells)
+    for i, g, key, n in zip(
+        rows.person[keep].tolist(),
+        rows.group[keep].tolist(),
+        [coded.keys[k] for k in keep.tolist()],
+        rows.count[keep].astype(np.int64).tolist(),
+        strict=True,
+    ):
+        cell = cells.setdefault((i, g), {})
+        cell[key] = cell.get(key, 0) + n
+    return cells
 
 
 def person_results(
@@ -119,19 +145,18 @@ def person_results(
     dims: dict[Key, int] = _index(dimension_weights) if dimension_weights else {None: 0}
     coded = _code(counts, _index(option_points), _index(group_weights), dims)
     result = tally(count_cube(coded.rows, rules, len(coded.people)), rules)
+    cells = _cell_counts(coded, result.valid)
     group_keys = list(group_weights)
+    means, ballots, scores = result.mean.tolist(), result.ballots.tolist(), result.score.tolist()
     out = []
     for person, i in coded.people.items():
         shown = {
-            group_keys[g]: GroupResult(
-                ballots=int(result.ballots[i, g]),
-                mean=float(result.mean[i, g]),
-                counts={k: n for k, n in coded.cells[(i, g)].items() if n},
-            )
-            for g in map(int, np.flatnonzero(result.valid[i]))
+            group_keys[g]: GroupResult(ballots=int(ballots[i][g]), mean=means[i][g], counts=cells[(i, g)])
+            for g in range(len(group_keys))
+            if (i, g) in cells
         }
-        score = float(result.score[i])
-        out.append(PersonResult(person, shown, score if shown and not np.isnan(score) else None))
+        score = scores[i]
+        out.append(PersonResult(person, shown, score if shown and not math.isnan(score) else None))
     return out
 
 
