@@ -11,12 +11,12 @@ from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
 from kaohe.accounts.scope import require_role
+from kaohe.engine.numeric import round_half_up_scalar
 from kaohe.platform.roles import OVERSEE
 
 from . import selectors
 from .choices import CampaignStatus, Relation, Voting, WhenGroupMissing
 from .models import Campaign
-from .tally import round_half_up
 
 router = Router(tags=["ballots"])
 
@@ -184,7 +184,7 @@ def get_results(request: HttpRequest, campaign_id: Id):
             GroupResultOut(
                 group=names[gid],
                 ballots=gr.ballots,
-                mean=float(round_half_up(gr.mean)),
+                mean=round_half_up_scalar(gr.mean),
                 counts=[
                     CountOut(option=labels[o], dimension=dims.get(d) if d else None, count=n)
                     for (d, o), n in sorted(gr.counts.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))
@@ -192,7 +192,7 @@ def get_results(request: HttpRequest, campaign_id: Id):
             )
             for gid, gr in r.groups.items()
         ]
-        score = float(round_half_up(r.score)) if r.score is not None else None
+        score = round_half_up_scalar(r.score) if r.score is not None else None
         items.append(
             PersonResultOut(
                 person_id=person.pk, staff_no=person.staff_no, name=person.name, score=score, groups=groups

@@ -8,9 +8,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kaohe.engine.numeric import round_half_up_scalar
+
 from . import codes as codelib
-from .selectors import Results
-from .tally import round_half_up
+from .selectors import Results, engine_rows
 
 
 def _sheet(wb: Workbook) -> Worksheet:
@@ -49,8 +50,6 @@ def export_codes(*, campaign, group, raw_codes: list[str], url: str) -> bytes:
 def export_results(res: Results) -> bytes:
     """Sheet 1: per person, each shown group's ballots and mean, and the weighted score.
     Sheet 2: the counts per person, group (dimension) and option, as the engine reads them."""
-    from .selectors import engine_rows
-
     wb = Workbook()
     ws = _sheet(wb)
     ws.title = _("Results")
@@ -68,8 +67,8 @@ def export_results(res: Results) -> bytes:
         row: list = [person.staff_no, person.name, person.unit.name]
         for g in res.groups:
             shown = result.groups.get(g.pk)
-            row += [shown.ballots, float(round_half_up(shown.mean))] if shown else ["", ""]
-        row.append(float(round_half_up(result.score)) if result.score is not None else "")
+            row += [shown.ballots, round_half_up_scalar(shown.mean)] if shown else ["", ""]
+        row.append(round_half_up_scalar(result.score) if result.score is not None else "")
         ws.append(row)
     counts = wb.create_sheet(_("Counts"))
     rows = engine_rows(res.campaign)

@@ -63,6 +63,8 @@ class CodeEntryForm(forms.Form):
 class PaperForm(forms.Form):
     sheet = forms.CharField(label=_("Sheet number"), max_length=20)
     group: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Rater group"), queryset=None)
+    # "enter" (the default) records one clerk's entry; "resolve" settles a differing sheet
+    action = forms.ChoiceField(choices=[("", ""), ("enter", "enter"), ("resolve", "resolve")], required=False)
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)

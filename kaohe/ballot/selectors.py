@@ -17,7 +17,8 @@ from kaohe.accounts.scope import require_role, units_for_user
 from kaohe.org.models import Person
 from kaohe.platform.roles import OVERSEE
 
-from . import rules, tally
+from . import counts, rules
+from . import quality as rater_quality
 from .choices import CampaignStatus, Voting
 from .models import Ballot, BallotLine, Campaign, Code, PaperEntry, Participation, RaterGroup
 
@@ -220,11 +221,11 @@ def grouped_counts(campaign: Campaign) -> list[tuple[int, int, int | None, int, 
     )
 
 
-def compute(campaign: Campaign) -> list[tally.PersonResult]:
+def compute(campaign: Campaign) -> list[counts.PersonResult]:
     """The tally of a campaign, whatever its state: internal; pages and the API use :func:`results`."""
     q = questionnaire(campaign)
     groups = list(campaign.groups.all())
-    return tally.tally(
+    return counts.person_results(
         grouped_counts(campaign),
         option_points=q.option_points,
         group_weights={g.pk: float(g.weight) for g in groups},
@@ -240,7 +241,7 @@ class Results:
     campaign: Campaign
     questionnaire: Questionnaire
     groups: list[RaterGroup]
-    rows: list[tuple[Person, tally.PersonResult]] = field(default_factory=list)
+    rows: list[tuple[Person, counts.PersonResult]] = field(default_factory=list)
 
 
 class ResultsNotAvailable(Exception):
@@ -256,7 +257,7 @@ def results(campaign: Campaign) -> Results:
     people = Person.objects.filter(ballot_ratings__campaign=campaign).select_related("unit", "position")
     rows = []
     for person in people.order_by("unit__path", "staff_no"):
-        rows.append((person, computed.get(person.pk) or tally.PersonResult(person.pk, {}, None)))
+        rows.append((person, computed.get(person.pk) or counts.PersonResult(person.pk, {}, None)))
     return Results(campaign, questionnaire(campaign), list(campaign.groups.all()), rows)
 
 
@@ -283,8 +284,8 @@ def engine_rows(campaign: Campaign) -> list[dict]:
 
 @dataclass
 class Quality:
-    straight: list[tally.StraightLining]
-    leans: list[tally.GroupLean]
+    straight: list[rater_quality.StraightLining]
+    leans: list[rater_quality.GroupLean]
     groups: dict[int, RaterGroup]
 
 
@@ -303,7 +304,7 @@ def quality(campaign: Campaign) -> Quality:
         .values_list("group_id", "lines", "distinct")
         .order_by()
     )
-    straight = tally.straight_lining(per_ballot, min_ballots=campaign.min_ballots)
+    straight = rater_quality.straight_lining(per_ballot, min_ballots=campaign.min_ballots)
     ballots = Counter(
         dict(
             Ballot.objects.filter(campaign=campaign)
@@ -313,17 +314,15 @@ def quality(campaign: Campaign) -> Quality:
         )
     )
     points = {o.pk: float(o.points) for o in campaign.options.all()}
-    sums: dict[int, float] = {}
-    marks: Counter = Counter()
-    for gid, oid, n in (
+    marks = (
         BallotLine.objects.filter(campaign=campaign)
         .values_list("group_id", "option_id")
         .annotate(n=Count("*"))
         .values_list("group_id", "option_id", "n")
         .order_by()
-    ):
-        if ballots[gid] >= campaign.min_ballots:
-            sums[gid] = sums.get(gid, 0.0) + points[oid] * n
-            marks[gid] += n
-    leans = tally.extreme_groups({g: (sums[g] / marks[g], marks[g]) for g in marks}, threshold=EXTREME_POINTS)
+    )
+    means = rater_quality.mark_means(
+        ((g, o, n) for g, o, n in marks if ballots[g] >= campaign.min_ballots), points
+    )
+    leans = rater_quality.extreme_groups(means, threshold=EXTREME_POINTS)
     return Quality(straight, leans, {g.pk: g for g in campaign.groups.all()})

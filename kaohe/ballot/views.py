@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import require_role, scope_for, units_for_user
+from kaohe.org.models import Person
 from kaohe.platform.roles import OVERSEE
 
 from . import excel, presets, qr, rules, selectors, services
@@ -210,38 +211,16 @@ def paper(request, pk: int):
     campaign = selectors.get_campaign_for_user(request.user, pk, selectors.MANAGERS)
     groups = campaign.groups.all()
     form = PaperForm(request.POST or None, groups=groups, initial={"group": request.GET.get("group")})
-    group = None
     if request.method == "POST" and form.is_valid():
         group = form.cleaned_data["group"]
         try:
-            if request.POST.get("action") == "resolve":
-                services.resolve_paper_sheet(
-                    actor=request.user,
-                    campaign=campaign,
-                    sheet=form.cleaned_data["sheet"],
-                    group=group,
-                    answers=request.POST,
-                )
-                messages.success(request, _("The sheet was settled and counted."))
-            else:
-                outcome = services.enter_paper_sheet(
-                    actor=request.user,
-                    campaign=campaign,
-                    group=group,
-                    sheet=form.cleaned_data["sheet"],
-                    answers=request.POST,
-                )
-                messages.success(request, _PAPER_OUTCOMES[outcome])
-            return redirect(f"{reverse('ballot:paper', args=[campaign.pk])}?group={group.pk}")
+            _enter_paper_sheet(request, campaign, form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
-    if group is None:
-        group = (
-            groups.filter(pk=request.GET.get("group") or 0).first()
-            if str(request.GET.get("group", "")).isdigit()
-            else None
-        )
-        group = group or groups.first()
+        else:
+            return redirect(f"{reverse('ballot:paper', args=[campaign.pk])}?group={group.pk}")
+    else:
+        group = _picked_group(groups, request.GET.get("group", ""))
     q = selectors.questionnaire(campaign)
     people = selectors.allowed_people(campaign, group, None) if group else []
     context = {
@@ -256,6 +235,23 @@ def paper(request, pk: int):
     return render(request, "ballot/paper.html", context)
 
 
+def _enter_paper_sheet(request, campaign, data: dict) -> None:
+    """Enter a paper sheet (or settle a differing one with these marks) and say what happened."""
+    sheet = {"actor": request.user, "campaign": campaign, "group": data["group"], "sheet": data["sheet"]}
+    if data["action"] == "resolve":
+        services.resolve_paper_sheet(**sheet, answers=request.POST)
+        messages.success(request, _("The sheet was settled and counted."))
+    else:
+        outcome = services.enter_paper_sheet(**sheet, answers=request.POST)
+        messages.success(request, _PAPER_OUTCOMES[outcome])
+
+
+def _picked_group(groups, raw: str):
+    """The rater group picked on the page (``?group=``), else the first."""
+    picked = groups.filter(pk=int(raw)).first() if raw.isdigit() else None
+    return picked or groups.first()
+
+
 _PAPER_OUTCOMES = {
     "first": gettext_lazy("Entered. The sheet counts once a second clerk has entered it the same way."),
     "counted": gettext_lazy("Both entries agree; the sheet is counted."),
@@ -265,8 +261,6 @@ _PAPER_OUTCOMES = {
 
 def _pending_sheets(campaign, q) -> list[dict]:
     """Sheets not yet counted: entered once, or twice with differences (each difference named)."""
-    from kaohe.org.models import Person
-
     entries: dict[str, list] = {}
     for e in PaperEntry.objects.filter(campaign=campaign, counted=False).select_related("group", "clerk"):
         entries.setdefault(e.sheet, []).append(e)

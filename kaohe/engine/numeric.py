@@ -5,13 +5,36 @@ from __future__ import annotations
 
 import numpy as np
 
+# Significant decimal digits a float64 holds faithfully (C's DBL_DIG): every decimal of 15 digits
+# survives the trip to a float and back; what lies beyond is binary noise of storage and arithmetic.
+DIGITS = 15
 
-def round_half_up(x: np.ndarray, decimals: int = 2) -> np.ndarray:
-    """Round half away from zero at ``decimals`` (Chinese offices round 84.125 to 84.13, not 84.12).
-    A tiny nudge absorbs binary noise such as 84.125 stored as 84.12499999999999."""
+
+def round_half_up(x: np.ndarray | float, decimals: int = 2) -> np.ndarray:
+    """Round half away from zero at ``decimals`` the decimal that the float stands for — its value
+    to 15 significant digits, which is its repr whenever that is shorter: 2.675 → 2.68, 1.005 → 1.01,
+    84.125 → 84.13, 89.994999999999 → 89.99, 89.995 → 90.00, −2.675 → −2.68; NaN and ±inf stay.
+    A sum that should be 99.605 but is 99.60499999999999 in binary rounds to 99.61, as the office's
+    own arithmetic would. (``np.round`` rounds half to even, and on the binary value.)
+
+    Vectorised and without strings: with s = 10**decimals and k = ⌊|x|·s⌋, the half point is
+    H = (k + ½)/s; x rounds up when |x| ≥ H − ½ unit of H's 15th significant digit. A product |x|·s
+    one off in k moves H by 1/s, far from |x|, so the answer stands. Values of 10**14 / s and more
+    (10**12 at two decimals) are returned as they are."""
+    x = np.asarray(x, dtype=np.float64)
     scale = 10.0**decimals
-    y = np.abs(x) * scale
-    return np.sign(x) * np.floor(y + 0.5 + 1e-11 * np.maximum(1.0, y)) / scale
+    magnitude = np.abs(x)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        k = np.floor(magnitude * scale)
+        half = (k + 0.5) / scale
+        slack = 0.5 * np.power(10.0, np.floor(np.log10(half)) - (DIGITS - 1))
+        rounded = np.copysign((k + (magnitude >= half - slack)) / scale, x)
+        return np.where(magnitude * scale < 1e14, rounded, x)
+
+
+def round_half_up_scalar(value: float, decimals: int = 2) -> float:
+    """:func:`round_half_up` of one number, for app code (pages, exports, the API)."""
+    return float(round_half_up(np.array([value], dtype=np.float64), decimals)[0])
 
 
 def round_count(x: np.ndarray, how: str) -> np.ndarray:

@@ -1,8 +1,10 @@
 """Small filters for the ballot pages."""
 
+from decimal import Decimal
+
 from django import template
 
-from ..tally import round_half_up
+from kaohe.engine.numeric import round_half_up_scalar
 
 register = template.Library()
 
@@ -14,12 +16,12 @@ def get(mapping, key):
 
 @register.filter
 def score(value):
-    return round_half_up(float(value)) if value is not None else ""
+    return Decimal(f"{round_half_up_scalar(float(value)):.2f}") if value is not None else ""
 
 
 @register.filter
 def percent(value):
-    return f"{round_half_up(float(value) * 100, 1)}%"
+    return f"{round_half_up_scalar(float(value) * 100, 1):.1f}%"
 
 
 @register.filter

@@ -1,18 +1,9 @@
-"""The pure tally: means per rater group, the minimum count, renormalisation, trimming, quality."""
-
-from decimal import Decimal
+"""A campaign's results from grouped counts, counted by the engine's tally: means per rater group,
+the minimum count, renormalisation, trimming, refusal of counts outside the questionnaire."""
 
 import pytest
 
-from kaohe.ballot.tally import (
-    Count,
-    TallyError,
-    extreme_groups,
-    round_half_up,
-    straight_lining,
-    tally,
-    trimmed,
-)
+from kaohe.ballot.counts import Count, TallyError, person_results
 
 POINTS = {"优秀": 100, "良好": 85, "一般": 70, "较差": 50}
 WEIGHTS = {"班子": 40, "中层": 30, "在编": 20, "不在编": 10}
@@ -30,7 +21,7 @@ def test_it_reproduces_the_worked_example_of_the_scheme_docs():
         + rows("p", "在编", 优秀=1, 良好=3, 一般=2)
         + rows("p", "不在编", 优秀=2)
     )
-    [result] = tally(counts, option_points=POINTS, group_weights=WEIGHTS, min_ballots=3)
+    [result] = person_results(counts, option_points=POINTS, group_weights=WEIGHTS, min_ballots=3)
     assert result.groups["班子"].mean == pytest.approx(85.0)
     assert set(result.groups) == {"班子", "中层", "在编"}
     expected = (0.4 * 85 + 0.3 * 100 + 0.2 * result.groups["在编"].mean) / 0.9
@@ -38,7 +29,7 @@ def test_it_reproduces_the_worked_example_of_the_scheme_docs():
 
 
 def test_a_group_under_the_minimum_is_withheld_entirely():
-    [result] = tally(
+    [result] = person_results(
         rows("p", "班子", 较差=4) + rows("p", "中层", 优秀=5),
         option_points=POINTS,
         group_weights=WEIGHTS,
@@ -49,7 +40,7 @@ def test_a_group_under_the_minimum_is_withheld_entirely():
 
 
 def test_zero_mode_counts_a_missing_group_as_nothing():
-    [result] = tally(
+    [result] = person_results(
         rows("p", "中层", 优秀=5),
         option_points=POINTS,
         group_weights=WEIGHTS,
@@ -60,14 +51,16 @@ def test_zero_mode_counts_a_missing_group_as_nothing():
 
 
 def test_no_group_over_the_minimum_gives_no_score():
-    [result] = tally(rows("p", "中层", 优秀=1), option_points=POINTS, group_weights=WEIGHTS, min_ballots=5)
+    [result] = person_results(
+        rows("p", "中层", 优秀=1), option_points=POINTS, group_weights=WEIGHTS, min_ballots=5
+    )
     assert result.groups == {} and result.score is None
 
 
 def test_dimensions_are_weighted_within_a_group():
     dims = {"德": 20, "绩": 80}
     counts = [("p", "中层", "德", "优秀", 5), ("p", "中层", "绩", "一般", 5)]
-    [result] = tally(
+    [result] = person_results(
         counts, option_points=POINTS, group_weights=WEIGHTS, dimension_weights=dims, min_ballots=5
     )
     assert result.groups["中层"].ballots == 5
@@ -75,9 +68,7 @@ def test_dimensions_are_weighted_within_a_group():
 
 
 def test_trimming_drops_one_highest_and_one_lowest():
-    assert trimmed({"优秀": 2, "良好": 1, "较差": 1}, POINTS) == {"优秀": 1, "良好": 1, "较差": 0}
-    assert trimmed({"优秀": 1, "较差": 1}, POINTS) == {"优秀": 1, "较差": 1}  # two or fewer: kept
-    [result] = tally(
+    [result] = person_results(
         rows("p", "中层", 优秀=2, 良好=2, 较差=1),
         option_points=POINTS,
         group_weights=WEIGHTS,
@@ -88,10 +79,12 @@ def test_trimming_drops_one_highest_and_one_lowest():
 
 
 def test_counts_objects_and_tuples_are_the_same():
-    a = tally(
+    a = person_results(
         [Count("p", "中层", None, "优秀", 5)], option_points=POINTS, group_weights=WEIGHTS, min_ballots=5
     )
-    b = tally([("p", "中层", None, "优秀", 5)], option_points=POINTS, group_weights=WEIGHTS, min_ballots=5)
+    b = person_results(
+        [("p", "中层", None, "优秀", 5)], option_points=POINTS, group_weights=WEIGHTS, min_ballots=5
+    )
     assert a[0].score == b[0].score
 
 
@@ -101,25 +94,39 @@ def test_counts_objects_and_tuples_are_the_same():
 )
 def test_it_refuses_counts_outside_the_questionnaire(row):
     with pytest.raises(TallyError):
-        tally([row], option_points=POINTS, group_weights=WEIGHTS)
+        person_results([row], option_points=POINTS, group_weights=WEIGHTS)
 
 
-def test_rounding_is_half_up():
-    assert round_half_up(88.705) == Decimal("88.71")
-    assert round_half_up(2.675) == Decimal("2.68")
+def test_a_dimension_nobody_marked_does_not_count_as_zero():
+    # 德 unmarked (a ballot form that lost a dimension): the group's mean renormalises over 绩 alone
+    [result] = person_results(
+        [("p", "中层", "绩", "一般", 5)],
+        option_points=POINTS,
+        group_weights=WEIGHTS,
+        dimension_weights={"德": 20, "绩": 80},
+        min_ballots=5,
+    )
+    assert result.groups["中层"].mean == pytest.approx(70.0)
 
 
-def test_straight_lining_share_per_group_ignores_small_groups_and_single_person_ballots():
-    ballots = [("a", 5, 1)] * 3 + [("a", 5, 3)] * 1 + [("a", 1, 1)] * 10 + [("b", 5, 1)] * 2
-    [a] = straight_lining(ballots, min_ballots=3)
-    assert (a.group, a.ballots, a.straight, a.share) == ("a", 4, 3, 0.75)
+def test_shown_groups_carry_their_counts_and_people_keep_their_order():
+    counts = rows("q", "中层", 优秀=2, 良好=1) + rows("p", "中层", 一般=3) + rows("q", "中层", 优秀=1)
+    q, p = person_results(counts, option_points=POINTS, group_weights=WEIGHTS, min_ballots=3)
+    assert (q.person, p.person) == ("q", "p")
+    assert q.groups["中层"].counts == {(None, "优秀"): 3, (None, "良好"): 1}
+    assert q.groups["中层"].ballots == 4 and p.groups["中层"].ballots == 3
 
 
-def test_extreme_groups_compare_each_group_with_all_the_others():
-    leans = {
-        g.group: g for g in extreme_groups({"a": (95.0, 10), "b": (80.0, 10), "c": (80.0, 20)}, threshold=10)
-    }
-    assert leans["a"].extreme and leans["a"].others == pytest.approx(80.0)
-    assert not leans["b"].extreme
-    [alone] = extreme_groups({"a": (90.0, 5)})
-    assert alone.others is None and not alone.extreme
+def test_weights_need_not_be_percentages_but_must_weigh_something():
+    [a] = person_results(
+        rows("p", "中层", 优秀=5), option_points=POINTS, group_weights={"中层": 3, "在编": 1}
+    )
+    assert a.score == pytest.approx(100.0)
+    with pytest.raises(TallyError):
+        person_results(rows("p", "中层", 优秀=5), option_points=POINTS, group_weights={"中层": 0})
+    with pytest.raises(TallyError):
+        person_results([], option_points=POINTS, group_weights=WEIGHTS, when_missing="drop")
+
+
+def test_no_counts_give_no_results():
+    assert person_results([], option_points=POINTS, group_weights=WEIGHTS) == []
