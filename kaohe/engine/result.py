@@ -15,6 +15,7 @@ import numpy as np
 
 from kaohe.engine.data import PeriodData
 from kaohe.engine.history import History, all_grades
+from kaohe.engine.numeric import round_half_up
 from kaohe.engine.scheme import Scheme, VoteRule
 from kaohe.engine.stages.adjustments import Adjustments
 from kaohe.engine.stages.aggregation import Aggregated
@@ -107,7 +108,9 @@ class Result:
         grades = s.grading.grades
         g = self.grade
         out = []
-        comp = np.round(self.components, 2)
+        comp = round_half_up(self.components)
+        base, bonus = round_half_up(self.base), round_half_up(self.bonus)
+        deduction, coef = round_half_up(self.deduction), round_half_up(self.total_coef, 4)
         for i in range(len(self.total)):
             row: dict[str, Any] = {
                 "person": str(self.data.people.ids[i]),
@@ -117,10 +120,10 @@ class Result:
             for j, name in enumerate(self.component_names):
                 row[name] = float(comp[i, j])
             row.update(
-                base=round(float(self.base[i]), 2),
-                bonus=round(float(self.bonus[i]), 2),
-                deduction=round(float(self.deduction[i]), 2),
-                coefficient=round(float(self.total_coef[i]), 4),
+                base=float(base[i]),
+                bonus=float(bonus[i]),
+                deduction=float(deduction[i]),
+                coefficient=float(coef[i]),
                 total=float(self.total[i]),
                 rank=int(self.rank[i]) if self.rank[i] > 0 else "不定等次",
                 track_size=int(self.track_size[i]),
@@ -145,6 +148,8 @@ class Result:
         n_t = len(self.track_names)
         size = np.bincount(self.track, minlength=n_t)
         tot = np.bincount(self.track, weights=self.total, minlength=n_t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = round_half_up(np.where(size > 0, tot / np.maximum(size, 1), 0.0))
         out = []
         counts = np.zeros((n_t, len(grades) + 1), dtype=np.int64)
         np.add.at(counts, (self.track, np.where(self.grade >= 0, self.grade, len(grades))), 1)
@@ -153,7 +158,7 @@ class Result:
                 {
                     "track": name,
                     "people": int(size[t]),
-                    "mean_total": round(float(tot[t] / size[t]), 2) if size[t] else 0.0,
+                    "mean_total": float(mean[t]),
                     "grades": {g: int(counts[t, j]) for j, g in enumerate(grades)}
                     | {"不定等次": int(counts[t, -1])},
                     "pool_yuan": float(
