@@ -685,7 +685,7 @@ def result(request, pk: int):
 
         raise Http404  # people see their own result once it is published
     lang = "zh" if (request.LANGUAGE_CODE or "zh").startswith("zh") else "en"
-    explanation = row.result_set.engine_result().explain(row.person.staff_no, lang)
+    explanation = row.result_set.explanation(row.person.staff_no, lang)
     return render(
         request,
         "appraisal/result.html",
