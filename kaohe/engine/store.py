@@ -164,6 +164,8 @@ class _Encoder:
             return self.scalar(v, where)
         if t is np.ndarray:
             return self.array(v, where)
+        if t is LazyArray:  # a run read back and stored again
+            return self.array(v.whole(), where)
         if t in (list, tuple, dict, set, frozenset):
             return self.container(v, where)
         if isinstance(v, Model):
@@ -378,6 +380,7 @@ class _Decoder:
         self.scheme_file = scheme_file
         self.lazy = lazy
         self.objects: dict[int, object] = {}
+        self.arrays: dict[int, Any] = {}
         self.scheme: Scheme | None = None
 
     def node(self, n: Any) -> Any:
@@ -412,8 +415,11 @@ class _Decoder:
         raise StoreError(f"stored run holds an unknown node {tag!r}")
 
     def array(self, n: dict[str, Any]) -> Any:
-        lazy = LazyArray(self.entries, n)
-        return lazy if self.lazy else lazy.whole()
+        found = self.arrays.get(n["$array"])  # an array met twice was stored once: one array again
+        if found is None:
+            lazy = LazyArray(self.entries, n)
+            found = self.arrays[n["$array"]] = lazy if self.lazy else lazy.whole()
+        return found
 
     def scheme_part(self, path: list[str | int]) -> Any:
         if self.scheme is None:
