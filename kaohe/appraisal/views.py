@@ -699,6 +699,7 @@ def result(request, pk: int):
             "appeals": row.appeals.all(),
             "versions": PersonResult.objects.filter(person=row.person, result_set__period=period)
             .select_related("result_set")
+            .defer("result_set__blob")
             .order_by("-result_set__version"),
             "breadcrumb": [
                 (
