@@ -14,13 +14,13 @@ from kaohe.engine.store import StoreError, cached_scheme, loads
 
 from .choices import AppealStatus, ClaimStatus, PeriodKind, PeriodState, SheetStatus
 
+logger = logging.getLogger(__name__)
+
 # The scheme's words for the database's codes (docs/users/office.md, "How people meet the scheme").
 IDENTITY_WORDS = {"leadership": "班子成员", "middle": "中层干部", "general": "一般干部"}
 STAFFING_WORDS = {"established": "在编", "instructor": "社区指导员", "non_established": "不在编"}
 POST_TYPE_WORDS = {"management": "管理", "technical": "专业技术", "service": "工勤"}
 POST_LEVEL_WORDS = {"junior": "初级", "intermediate": "中级", "senior": "高级"}
-logger = logging.getLogger(__name__)
-
 UNIT_KIND_WORDS = {
     "party_government": "机关",
     "department": "机关",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kaohe.engine import store
+from kaohe.engine import store_arrays
 from kaohe.engine.store import BLOCK_BYTES, LazyArray, dumps, loads
 
 N = 50_000  # rows: a float column is cut into ceil(N / 8192) blocks
@@ -17,13 +17,13 @@ BLOCK = BLOCK_BYTES // 8
 def reads(monkeypatch):
     """The names of the entries read, in order."""
     seen: list[str] = []
-    original = store._Entries.read
+    original = store_arrays.Entries.read
 
     def read(self, name):
         seen.append(name)
         return original(self, name)
 
-    monkeypatch.setattr(store._Entries, "read", read)
+    monkeypatch.setattr(store_arrays.Entries, "read", read)
     return seen
 
 
