@@ -1,11 +1,17 @@
 """The appraisal cycle: schemes, periods, scoring sheets, KPIs, claims, computed results (versioned),
 committee decisions, appeals and the follow-ups the published results call for."""
 
+import logging
 from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from kaohe.engine import Result
+from kaohe.engine.explain import explain
+from kaohe.engine.store import StoreError, cached_scheme, loads
 
 from .choices import (
     AppealStatus,
@@ -16,6 +22,8 @@ from .choices import (
     SheetStatus,
     UngradedStatus,
 )
+
+logger = logging.getLogger(__name__)
 
 # The scheme's words for the database's codes (docs/users/office.md, "How people meet the scheme").
 IDENTITY_WORDS = {"leadership": "班子成员", "middle": "中层干部", "general": "一般干部"}
@@ -56,10 +64,16 @@ class Scheme(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.version}）"
 
-    def parsed(self):
-        from kaohe.engine import load_scheme
+    @property
+    def file_name(self) -> str:
+        """The name the engine's messages give the scheme file."""
+        return f"{self.name}.yaml"
 
-        return load_scheme(self.text, file=f"{self.name}.yaml")
+    def parsed(self):
+        """The scheme file parsed and validated (a ``kaohe.engine.Scheme``), shared within the process:
+        cached by the sha256 of the text (parsing is pure, and scheme objects are frozen and never
+        changed after loading)."""
+        return cached_scheme(self.text, file=self.file_name)
 
 
 class Attachment(models.Model):
@@ -258,8 +272,10 @@ class Evidence(models.Model):
 
 class ResultSet(models.Model):
     """One computed version of a period's results. ``current`` marks the one in force; earlier versions
-    are kept. ``blob`` is the engine's Result (pickled, compressed): a person's derivation is assembled
-    from it on demand."""
+    are kept. ``blob`` is the stored run (the engine's Result and period data in the format of
+    ``kaohe.engine.store``: arrays and JSON, no pickle): a person's derivation is assembled from it on
+    demand, reading only the rows it needs. ``blob`` is empty when a run stored by an earlier release
+    could not be converted: ``recompute_reason`` says why, and the period must be computed again."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="result_sets")
     version = models.PositiveIntegerField()
@@ -270,7 +286,8 @@ class ResultSet(models.Model):
     )
     reason = models.CharField(max_length=300, blank=True)
     quotas = models.JSONField(default=dict)  # quota group → {size, ceilings: {grade: n}, floors: {grade: n}}
-    blob = models.BinaryField()
+    blob = models.BinaryField(null=True)
+    recompute_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-version"]
@@ -284,11 +301,23 @@ class ResultSet(models.Model):
     def __str__(self) -> str:
         return f"{self.period} v{self.version}"
 
-    def engine_result(self):
-        import pickle
-        import zlib
+    def engine_result(self) -> Result:
+        """The engine's Result of this version, read lazily from the stored run. Raises
+        :class:`~kaohe.engine.store.StoreError` when there is none this code can read."""
+        if self.blob is None:
+            raise StoreError(self.recompute_reason or "no stored run")
+        return loads(bytes(self.blob))
 
-        return pickle.loads(zlib.decompress(bytes(self.blob)))  # noqa: S301 - written by compute only
+    def explanation(self, person_id: str, lang: str = "zh") -> str:
+        """A person's derivation, or why it cannot be shown (a run this release cannot read)."""
+        try:
+            return explain(self.engine_result(), person_id, lang)
+        except (StoreError, AttributeError) as exc:  # AttributeError: a Result class changed since
+            logger.warning("result set %s: derivation unavailable: %s", self.pk, exc)
+            return gettext(
+                "The derivations of this version were stored by an earlier release and cannot be read "
+                "(%(reason)s). Compute the period again (after publication: correct it) to see them."
+            ) % {"reason": exc}
 
 
 class PersonResult(models.Model):

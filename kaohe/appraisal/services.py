@@ -4,8 +4,6 @@ its audit event there; a refusal raises ``Refusal`` (a clear message) and change
 from __future__ import annotations
 
 import math
-import pickle
-import zlib
 from dataclasses import astuple
 from datetime import date
 from decimal import Decimal
@@ -21,6 +19,7 @@ from kaohe.audit.services import record
 from kaohe.engine import EngineError, Result, SchemeError, compute, load_scheme
 from kaohe.engine.periods import span
 from kaohe.engine.scheme import UNGRADED_EFFECTS
+from kaohe.engine.store import dumps
 from kaohe.org.models import Person
 from kaohe.platform.errors import Refusal
 
@@ -715,7 +714,7 @@ def store(*, actor, period: Period, result: Result, ids: list[int], reason: str,
         version = (ResultSet.objects.filter(period=period).aggregate(v=Max("version"))["v"] or 0) + 1
         if old is not None:
             ResultSet.objects.filter(pk=old.pk).update(current=False)
-    blob = zlib.compress(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    blob = dumps(result, scheme_text=period.scheme.text, scheme_file=period.scheme.file_name)
     rs = ResultSet.objects.create(
         period=period,
         version=version,

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import get_unit_for_user, require_role, units_for_user
-from kaohe.engine import explain
 from kaohe.platform.errors import Refusal
 from kaohe.platform.roles import BROWSE, COMMITTEE, OVERSEE
 from kaohe.presets import list_presets, load_preset
@@ -686,7 +685,7 @@ def result(request, pk: int):
 
         raise Http404  # people see their own result once it is published
     lang = "zh" if (request.LANGUAGE_CODE or "zh").startswith("zh") else "en"
-    explanation = explain(row.result_set.engine_result(), row.person.staff_no, lang)
+    explanation = row.result_set.explanation(row.person.staff_no, lang)
     return render(
         request,
         "appraisal/result.html",
@@ -700,6 +699,7 @@ def result(request, pk: int):
             "appeals": row.appeals.all(),
             "versions": PersonResult.objects.filter(person=row.person, result_set__period=period)
             .select_related("result_set")
+            .defer("result_set__blob")
             .order_by("-result_set__version"),
             "breadcrumb": [
                 (
