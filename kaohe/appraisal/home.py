@@ -7,7 +7,6 @@ from kaohe.platform.roles import COMMITTEE
 
 from . import selectors as sel
 from .choices import AppealStatus, ClaimStatus, PeriodState, SheetStatus
-from .models import PersonResult
 
 
 def home_sections(user) -> dict:
@@ -15,16 +14,7 @@ def home_sections(user) -> dict:
         return {}
     scope = scope_for(user)
     out: dict = {}
-    latest = (
-        PersonResult.objects.filter(
-            person__user=user,
-            result_set__current=True,
-            result_set__period__state__in=[PeriodState.PUBLICITY, PeriodState.FINAL],
-        )
-        .select_related("result_set__period")
-        .order_by("-result_set__period__start")
-        .first()
-    )
+    latest = sel.published_rows_of(user).first()
     if latest is not None:
         out["appraisal_mine"] = latest
     if scope.has_role(Role.REVIEWER, Role.OFFICE):
@@ -49,6 +39,7 @@ def home_sections(user) -> dict:
     if n:
         out["appraisal_claims"] = n
     if scope.has_role(Role.OFFICE):
+        # local import: kaohe.outcome imports appraisal (the follow-ups move into appraisal, issue 11)
         from kaohe.outcome.selectors import follow_ups_for_user
 
         out["appraisal_follow_ups"] = follow_ups_for_user(user).filter(closed_at__isnull=True).count()

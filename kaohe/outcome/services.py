@@ -20,7 +20,7 @@ def create_follow_ups(*, actor, period, today: date) -> int:
     """One follow-up per person and action the current results call for (tail rules, outcomes).
     Idempotent; runs inside the publishing transaction. The owner is the person's reviewer."""
     from kaohe.appraisal.models import PersonResult
-    from kaohe.appraisal.services import calendar
+    from kaohe.appraisal.services.publicity import calendar
 
     due = calendar(period).add_working_days(today, DUE_WORKING_DAYS)
     rows = (
