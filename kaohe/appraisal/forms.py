@@ -52,6 +52,7 @@ class NumberField(forms.FloatField):
 
 
 def evidence_field() -> forms.FileField:
+    """Evidence files (several); each is checked by the service that stores it."""
     return forms.FileField(
         label=_("Evidence (photo, PDF, Word, Excel)"), required=False, widget=MultipleFileInput()
     )
@@ -61,17 +62,16 @@ def evidence_field() -> forms.FileField:
 
 
 class SchemeImportForm(forms.Form):
-    """A scheme file, or a preset to start from; ``cleaned_data["text"]`` is the scheme's text."""
+    """A scheme file, or a preset to start from; ``cleaned_data["text"]`` is the scheme's text (empty
+    when neither is given: the engine then says what a scheme lacks)."""
 
-    preset = forms.CharField(required=False)
+    preset = forms.ChoiceField(required=False)
     file = forms.FileField(required=False)
     text = forms.CharField(required=False, strip=False)
 
-    def clean_preset(self) -> str:
-        name = self.cleaned_data["preset"]
-        if name and name not in list_presets():
-            raise ValidationError(_("There is no preset %(name)s.") % {"name": name[:60]})
-        return name
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["preset"]).choices = [("", ""), *((p, p) for p in list_presets())]
 
     def clean(self):
         data = super().clean()
@@ -81,10 +81,8 @@ class SchemeImportForm(forms.Form):
         elif upload is not None:
             try:
                 data["text"] = upload.read(SCHEME_BYTES).decode("utf-8")
-            except UnicodeDecodeError:
-                self.add_error("file", _("A scheme file is text in UTF-8."))
-        elif not data.get("text") and "preset" in data:  # (an unknown preset has its own error)
-            self.add_error("file", _("Choose a scheme file or a preset."))
+            except UnicodeDecodeError as exc:
+                self.add_error("file", str(exc))
         return data
 
 
@@ -139,6 +137,8 @@ class PeriodForm(forms.Form):
 
 
 class PeriodActionForm(forms.Form):
+    """The next step of a period (a button's value) and, for a correction, its reason."""
+
     action = forms.ChoiceField(
         choices=[
             (a, a) for a in ("scoring", "compute", "committee", "undo", "publish", "finalize", "correct")
@@ -260,6 +260,8 @@ class ClaimForm(forms.Form):
 
 
 class ClaimDecisionForm(forms.Form):
+    """The section's or the committee's decision on a claim."""
+
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     note = forms.CharField(required=False)
 
@@ -283,6 +285,8 @@ class GradeChangeForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    """The committee's decision on the period (the day defaults to today)."""
+
     members = forms.CharField(required=False)
     day = forms.DateField(required=False)
     decision = forms.CharField(required=False)
@@ -301,6 +305,8 @@ def committee_forms(data, rows) -> tuple[GradeChangeForm, DecisionForm]:
 
 
 class AppealForm(forms.Form):
+    """A person's appeal against their result, with evidence."""
+
     reason = forms.CharField(required=False)
     evidence = evidence_field()
 
@@ -309,7 +315,7 @@ class AppealDecisionForm(forms.Form):
     """The committee's review: ``fix-<column>`` a corrected score (empty: kept), the outcome and the
     decision."""
 
-    outcome = forms.ChoiceField(choices=[("upheld", _("Uphold")), ("dismissed", _("Dismiss"))])
+    outcome = forms.ChoiceField(choices=[("upheld", _("Uphold and recompute")), ("dismissed", _("Dismiss"))])
     decision = forms.CharField(required=False)
 
     def __init__(self, *args, cols: list[Column], scores: dict[str, float], **kwargs):

@@ -118,6 +118,7 @@ def get_evidence_for_user(user, pk) -> Evidence:
 
 
 def current_set(period: Period) -> ResultSet | None:
+    """The period's version in force (without its stored run), or None before computation."""
     return ResultSet.objects.filter(period=period, current=True).defer("blob").first()
 
 
@@ -212,6 +213,7 @@ def sheet_scores(sheet: Sheet, people: list[Person]) -> dict[tuple[int, str], Sc
 
 
 def sheet_editable(sheet: Sheet) -> bool:
+    """A draft sheet of a period still open for scoring."""
     return sheet.status == SheetStatus.DRAFT and sheet.period.state in rules.SCORABLE
 
 
@@ -289,6 +291,7 @@ def can_decide_claim(user, claim: Claim) -> bool:
 
 
 def claims_of(period: Period) -> QuerySet[Claim]:
+    """The period's claims (the first 200) with their people."""
     return Claim.objects.filter(period=period).select_related("person")[:200]
 
 

@@ -50,6 +50,8 @@ def import_scheme(*, actor, text: str, preset: str = "") -> Scheme:
 
 @transaction.atomic
 def attach_scheme(*, actor, scheme: Scheme, unit, unit_kinds: dict[str, str] | None = None) -> Attachment:
+    """Attach the scheme to the unit subtree with its unit kinds in the scheme's words (again: the
+    kinds are replaced)."""
     att, _created = Attachment.objects.update_or_create(
         scheme=scheme, unit=unit, defaults={"unit_kinds": dict(unit_kinds or {})}
     )
