@@ -18,7 +18,7 @@ from kaohe.platform.roles import BROWSE, COMMITTEE, OVERSEE
 from . import rules
 from .choices import AppealStatus, ClaimStatus, PeriodState, SheetStatus
 from .inputs import people_of, scored_leaves
-from .models import Appeal, Claim, Evidence, Period, PersonResult, ResultSet, Scheme, Score, Sheet
+from .models import Appeal, Claim, Evidence, Kpi, Period, PersonResult, ResultSet, Scheme, Score, Sheet
 
 
 def _get(qs: QuerySet, pk):
@@ -44,6 +44,16 @@ def schemes_for_user(user) -> QuerySet[Scheme]:
 
 def get_scheme_for_user(user, pk) -> Scheme:
     return _get(schemes_for_user(user), pk)
+
+
+def scheme_context(user, scheme: Scheme) -> dict:
+    """What the scheme page offers beside the scheme: its attachments, the other schemes to compare
+    with and the periods (computed or later) to preview it on."""
+    return {
+        "attachments": scheme.attachments.select_related("unit"),
+        "others": schemes_for_user(user).exclude(pk=scheme.pk),
+        "periods": periods_for_user(user).exclude(state=PeriodState.OPEN)[:50],
+    }
 
 
 def sheets_for_user(user) -> QuerySet[Sheet]:
@@ -106,6 +116,16 @@ def appeals_for_user(user) -> QuerySet[Appeal]:
 
 def get_appeal_for_user(user, pk) -> Appeal:
     return _get(appeals_for_user(user), pk)
+
+
+def appeals_to_review(user) -> QuerySet[Appeal]:
+    """The appeals the committee member reviews (never their own), the first 300."""
+    return appeals_for_user(user).exclude(person__user=user)[:300]
+
+
+def own_appeals(user) -> QuerySet[Appeal]:
+    """The user's own appeals."""
+    return appeals_for_user(user).filter(person__user=user)
 
 
 def get_evidence_for_user(user, pk) -> Evidence:
@@ -288,6 +308,11 @@ def can_decide_claim(user, claim: Claim) -> bool:
     if claim.status == ClaimStatus.SUBMITTED:
         return scope.has_role(Role.REVIEWER) and claim.person.user_id != user.pk
     return claim.status == ClaimStatus.SECTION_APPROVED and scope.has_role(*COMMITTEE)
+
+
+def kpis_of(period: Period) -> QuerySet[Kpi]:
+    """The period's KPI rows (the first 500) with their people."""
+    return period.kpis.select_related("person")[:500]
 
 
 def claims_of(period: Period) -> QuerySet[Claim]:

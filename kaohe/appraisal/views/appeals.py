@@ -55,7 +55,7 @@ def appeals(request):
         request,
         "appraisal/appeals.html",
         {
-            "appeals": sel.appeals_for_user(request.user).exclude(person__user=request.user)[:300],
+            "appeals": sel.appeals_to_review(request.user),
             "breadcrumb": [(_("Appeals"), "")],
         },
     )

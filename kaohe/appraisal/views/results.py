@@ -75,7 +75,7 @@ def mine(request):
         "appraisal/mine.html",
         {
             "rows": sel.published_rows_of(request.user),
-            "appeals": sel.appeals_for_user(request.user).filter(person__user=request.user),
+            "appeals": sel.own_appeals(request.user),
             "breadcrumb": [(_("My results"), "")],
         },
     )

@@ -17,7 +17,6 @@ from kaohe.platform.roles import OVERSEE
 from kaohe.presets import list_presets
 
 from .. import selectors as sel
-from ..choices import PeriodState
 from ..forms import AttachForm, SchemeImportForm
 from ..schemeview import scheme_outline
 from ..services.results import what_if
@@ -62,10 +61,8 @@ def scheme(request, pk: int):
         {
             "scheme": obj,
             "outline": scheme_outline(obj.parsed()),
-            "attachments": obj.attachments.select_related("unit"),
+            **sel.scheme_context(request.user, obj),
             "units": units_for_user(request.user, OFFICE),
-            "others": sel.schemes_for_user(request.user).exclude(pk=pk),
-            "periods": sel.periods_for_user(request.user).exclude(state=PeriodState.OPEN)[:50],
             "breadcrumb": scheme_crumbs(obj),
         },
     )

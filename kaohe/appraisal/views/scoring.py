@@ -102,7 +102,7 @@ def kpis(request, pk: int):
         {
             "period": obj,
             "form": form,
-            "kpis": obj.kpis.select_related("person")[:500],
+            "kpis": sel.kpis_of(obj),
             "breadcrumb": period_crumbs(obj, _("KPIs")),
         },
     )
