@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Router
@@ -14,7 +14,6 @@ from kaohe.platform.roles import OVERSEE
 
 from . import selectors as sel
 from .choices import PeriodKind, PeriodState, UngradedStatus
-from .models import PersonResult
 
 router = Router(tags=["appraisal"])
 
@@ -95,20 +94,9 @@ def list_periods(request: HttpRequest):
 def period_results(request: HttpRequest, period_id: Id):
     require_role(request.user, *OVERSEE)
     period = sel.get_period_for_user(request.user, period_id)
-    rows = (
-        PersonResult.objects.filter(result_set__period=period, result_set__current=True)
-        .select_related("person", "result_set__period")
-        .order_by("track", "rank")
-    )
-    return [_result(r) for r in rows]
+    return [_result(r) for r in sel.rows_in_force(period)]
 
 
 @router.get("/my-results", response=list[ResultOut], summary="My published results")
 def my_results(request: HttpRequest):
-    user: Any = request.user
-    rows = PersonResult.objects.filter(
-        person__user=user,
-        result_set__current=True,
-        result_set__period__state__in=[PeriodState.PUBLICITY, PeriodState.FINAL],
-    ).select_related("person", "result_set__period")
-    return [_result(r) for r in rows]
+    return [_result(r) for r in sel.published_rows_of(request.user)]

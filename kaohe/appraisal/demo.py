@@ -17,10 +17,13 @@ from kaohe.engine.periods import span
 from kaohe.org.demo import DEMO_ROOT_CODE
 from kaohe.org.models import Person, Unit
 
-from . import services
 from .choices import PeriodKind
 from .inputs import people_of, scored_leaves
 from .models import Period, Scheme
+from .services.claims import file_claim
+from .services.periods import create_period, start_scoring
+from .services.schemes import attach_scheme, import_scheme
+from .services.scoring import get_or_create_sheet, save_sheet
 
 DEMO_PRESET = "002_xiacun"
 DEMO_KIND = PeriodKind.MONTH  # the preset's `period`
@@ -51,10 +54,10 @@ def load_demo_cycle(*, stdout=None, today: date | None = None) -> Period | None:
         parsed = load_scheme(text)
         scheme = Scheme.objects.filter(name=parsed.scheme, version=str(parsed.version)).first()
         if scheme is None:  # the office may have imported the preset already
-            scheme = services.import_scheme(actor=None, text=text, preset=DEMO_PRESET)
-        services.attach_scheme(actor=None, scheme=scheme, unit=root, unit_kinds=DEMO_UNIT_KINDS)
-        period = services.create_period(actor=None, unit=root, scheme=scheme, kind=DEMO_KIND, start=first)
-        services.start_scoring(actor=None, period=period)
+            scheme = import_scheme(actor=None, text=text, preset=DEMO_PRESET)
+        attach_scheme(actor=None, scheme=scheme, unit=root, unit_kinds=DEMO_UNIT_KINDS)
+        period = create_period(actor=None, unit=root, scheme=scheme, kind=DEMO_KIND, start=first)
+        start_scoring(actor=None, period=period)
         _score(period)
         _claim(period)
     if stdout is not None:
@@ -70,7 +73,7 @@ def _score(period: Period) -> None:
     assessors = sorted({r for _p, _n, r in people if r != skip}, key=lambda r: (r is not None, r or 0))
     by_id = Person.objects.in_bulk([a for a in assessors if a is not None])
     for aid in assessors:
-        sheet = services.get_or_create_sheet(period, by_id.get(aid) if aid is not None else None)
+        sheet = get_or_create_sheet(period, by_id.get(aid) if aid is not None else None)
         entries: list[tuple[int, str, float | None, str]] = [
             (
                 pid,
@@ -82,14 +85,14 @@ def _score(period: Period) -> None:
             if rid == aid
             for key, leaf in leaves.items()
         ]
-        services.save_sheet(actor=None, sheet=sheet, entries=entries)
+        save_sheet(actor=None, sheet=sheet, entries=entries)
 
 
 def _claim(period: Period) -> None:
     staff = Person.objects.filter(user__username="staff").first()
     if staff is None:
         return
-    services.file_claim(
+    file_claim(
         actor=staff.user,
         period=period,
         person=staff,

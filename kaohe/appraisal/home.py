@@ -8,7 +8,6 @@ from kaohe.platform.roles import COMMITTEE
 from . import selectors as sel
 from .choices import AppealStatus, ClaimStatus, PeriodState, SheetStatus
 from .followups import follow_ups_for_user
-from .models import PersonResult
 
 
 def home_sections(user) -> dict:
@@ -16,16 +15,7 @@ def home_sections(user) -> dict:
         return {}
     scope = scope_for(user)
     out: dict = {}
-    latest = (
-        PersonResult.objects.filter(
-            person__user=user,
-            result_set__current=True,
-            result_set__period__state__in=[PeriodState.PUBLICITY, PeriodState.FINAL],
-        )
-        .select_related("result_set__period")
-        .order_by("-result_set__period__start")
-        .first()
-    )
+    latest = sel.published_rows_of(user).first()
     if latest is not None:
         out["appraisal_mine"] = latest
     if scope.has_role(Role.REVIEWER, Role.OFFICE):

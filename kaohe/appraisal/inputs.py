@@ -16,9 +16,14 @@ from typing import Any
 import numpy as np
 from django.db.models import Q, Sum
 
+from kaohe.ballot.choices import CampaignStatus
+from kaohe.ballot.selectors import compute as ballot_results
+from kaohe.ballot.selectors import questionnaire
 from kaohe.engine import Codes, People, PeriodData, Scheme, Table
 from kaohe.engine.tree import leaves
 from kaohe.org.models import LeaveRecord, Person, TrackMembership, in_subtree
+from kaohe.worklog.models import Stat
+from kaohe.worklog.workdays import month_starts
 
 from .choices import ClaimStatus
 from .models import (
@@ -127,12 +132,6 @@ def _log_numbers(period: Period, people: People, index: dict[int, int]) -> None:
     """working_days, filled, reviewed and misses from the work-log monthly rollups (zeros if none)."""
     n = len(index)
     cols = {c: np.zeros(n) for c in ("working_days", "filled", "reviewed", "misses")}
-    try:
-        from kaohe.worklog.models import Stat
-        from kaohe.worklog.workdays import month_starts
-    except ImportError:  # the work-log app is optional input
-        people.numbers.update(cols)
-        return
     rows = (
         Stat.objects.filter(
             period="month",
@@ -221,9 +220,6 @@ def _ballots(period: Period, index: dict[int, int]) -> Table:
     campaign = period.ballot_campaign
     if campaign is None:
         return Table.empty()
-    from kaohe.ballot.choices import CampaignStatus
-    from kaohe.ballot.selectors import compute, questionnaire
-
     if campaign.status != CampaignStatus.CLOSED:
         return Table.empty()
     q = questionnaire(campaign)
@@ -236,7 +232,7 @@ def _ballots(period: Period, index: dict[int, int]) -> Table:
     option_col: list[str] = []
     dim_col: list[str] = []
     count_col: list[int] = []
-    for res in compute(campaign):
+    for res in ballot_results(campaign):
         i = where.get(res.person)
         if i is None:
             continue

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import get_unit_for_user, require_role, scope_for, units_for_user
-from kaohe.appraisal.views import xlsx_response
+from kaohe.appraisal.views.common import xlsx_response
 from kaohe.platform.roles import BROWSE, OVERSEE
 
 from . import selectors

@@ -1,17 +1,24 @@
-"""Reads of the appraisal cycle, all scoped through ``kaohe.accounts.scope`` (404 outside scope)."""
+"""Reads of the appraisal cycle, all scoped through ``kaohe.accounts.scope`` (404 outside scope),
+and the reads the pages assemble (a few grouped queries each, none per row)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import people_for_user, scope_for
+from kaohe.org.models import Person
 from kaohe.platform.roles import BROWSE, COMMITTEE, OVERSEE
 
-from .models import Appeal, Claim, Evidence, Period, PersonResult, ResultSet, Scheme, Sheet
+from . import rules
+from .choices import AppealStatus, ClaimStatus, PeriodState, SheetStatus
+from .inputs import people_of, scored_leaves
+from .models import Appeal, Claim, Evidence, Kpi, Period, PersonResult, ResultSet, Scheme, Score, Sheet
 
 
 def _get(qs: QuerySet, pk):
@@ -37,6 +44,16 @@ def schemes_for_user(user) -> QuerySet[Scheme]:
 
 def get_scheme_for_user(user, pk) -> Scheme:
     return _get(schemes_for_user(user), pk)
+
+
+def scheme_context(user, scheme: Scheme) -> dict:
+    """What the scheme page offers beside the scheme: its attachments, the other schemes to compare
+    with and the periods (computed or later) to preview it on."""
+    return {
+        "attachments": scheme.attachments.select_related("unit"),
+        "others": schemes_for_user(user).exclude(pk=scheme.pk),
+        "periods": periods_for_user(user).exclude(state=PeriodState.OPEN)[:50],
+    }
 
 
 def sheets_for_user(user) -> QuerySet[Sheet]:
@@ -101,6 +118,16 @@ def get_appeal_for_user(user, pk) -> Appeal:
     return _get(appeals_for_user(user), pk)
 
 
+def appeals_to_review(user) -> QuerySet[Appeal]:
+    """The appeals the committee member reviews (never their own), the first 300."""
+    return appeals_for_user(user).exclude(person__user=user)[:300]
+
+
+def own_appeals(user) -> QuerySet[Appeal]:
+    """The user's own appeals."""
+    return appeals_for_user(user).filter(person__user=user)
+
+
 def get_evidence_for_user(user, pk) -> Evidence:
     ev = _get(Evidence.objects.all(), pk)
     if ev.claim_id and claims_for_user(user).filter(pk=ev.claim_id).exists():
@@ -111,6 +138,7 @@ def get_evidence_for_user(user, pk) -> Evidence:
 
 
 def current_set(period: Period) -> ResultSet | None:
+    """The period's version in force (without its stored run), or None before computation."""
     return ResultSet.objects.filter(period=period, current=True).defer("blob").first()
 
 
@@ -149,3 +177,243 @@ def distribution(rs: ResultSet, grades: list[str], track: str | None = None) -> 
             }
         )
     return out
+
+
+# --- scoring ------------------------------------------------------------------------------------------
+
+
+def sheet_people(sheet: Sheet) -> QuerySet[Person]:
+    """The people a sheet covers: the assessor's reviewees, or (office sheet) those without a reviewer."""
+    people = people_of(sheet.period)
+    if sheet.assessor_id is None:
+        return people.filter(reviewer__isnull=True)
+    return people.filter(reviewer_id=sheet.assessor_id)
+
+
+def periods_to_score(person: Person) -> list[Period]:
+    """The periods open for scoring in which ``person`` reviews someone active (two queries)."""
+    paths = set(person.reviewees.filter(active=True).values_list("unit__path", flat=True))
+    return [
+        p
+        for p in Period.objects.filter(state__in=rules.SCORABLE).select_related("unit")
+        if any(path.startswith(p.unit.path) for path in paths)
+    ]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A leaf indicator as a column of a sheet (``i`` numbers the form fields)."""
+
+    i: int
+    key: str
+    name: str
+    points: float | None
+    task: bool
+
+
+def columns(period: Period) -> list[Column]:
+    """The indicators scored on the period's sheets, in the scheme's order."""
+    return [
+        Column(i, k, "/".join(leaf.names), leaf.node.points, leaf.node.source == "task")
+        for i, (k, leaf) in enumerate(scored_leaves(period.scheme.parsed()).items())
+    ]
+
+
+def shown(value: float | None, task: bool) -> str:
+    """A stored score as an assessor types it (a task's rate in %)."""
+    if value is None:
+        return ""
+    return f"{round(value * 100, 2) if task else value:g}"
+
+
+def sheet_scores(sheet: Sheet, people: list[Person]) -> dict[tuple[int, str], Score]:
+    """The scores stored for the sheet's people, by (person id, leaf key)."""
+    scores = Score.objects.filter(period=sheet.period, person__in=people)
+    return {(s.person_id, s.indicator): s for s in scores}
+
+
+def sheet_editable(sheet: Sheet) -> bool:
+    """A draft sheet of a period still open for scoring."""
+    return sheet.status == SheetStatus.DRAFT and sheet.period.state in rules.SCORABLE
+
+
+def scoring_progress(period: Period) -> list[dict]:
+    """Scoring progress per assessor: cells filled of cells expected (a few grouped queries), those
+    the office has to chase first: least filled, then filled but not handed in."""
+    leaves = len(scored_leaves(period.scheme.parsed()))
+    per_assessor = dict(
+        people_of(period).values_list("reviewer_id").annotate(n=Count("id")).values_list("reviewer_id", "n")
+    )
+    filled = dict(
+        Score.objects.filter(period=period)
+        .values_list("person__reviewer_id")
+        .annotate(n=Count("id"))
+        .values_list("person__reviewer_id", "n")
+    )
+    sheets = {s.assessor_id: s for s in Sheet.objects.filter(period=period).select_related("assessor")}
+    names = dict(Person.objects.filter(pk__in=[k for k in per_assessor if k]).values_list("id", "name"))
+    out = []
+    for aid, n in sorted(per_assessor.items(), key=lambda kv: (kv[0] is not None, names.get(kv[0], ""))):
+        if aid is not None and aid not in names:
+            continue
+        sheet = sheets.get(aid)
+        out.append(
+            {
+                "assessor": names.get(aid) or _("Appraisal office"),
+                "people": n,
+                "expected": n * leaves,
+                "filled": filled.get(aid, 0),
+                "sheet": sheet,
+                "submitted": bool(sheet and sheet.status == SheetStatus.SUBMITTED),
+            }
+        )
+    out.sort(key=lambda a: (a["submitted"], a["filled"] / a["expected"] if a["expected"] else 1))
+    return out
+
+
+# --- claims ------------------------------------------------------------------------------------------
+
+
+def claimable_periods(person: Person | None) -> list[Period]:
+    """The periods open for claims whose unit subtree holds ``person``."""
+    if person is None:
+        return []
+    periods = Period.objects.filter(state__in=rules.CLAIMABLE).select_related("unit", "scheme")
+    return [p for p in periods if person.unit.path.startswith(p.unit.path)]
+
+
+def claim_categories(period: Period) -> list[tuple[str, object]]:
+    """The bonus categories of the period's scheme that people claim: (name, adjustment)."""
+    adjustments = period.scheme.parsed().adjustments.items()
+    return [(n, a) for n, a in adjustments if a.source == "claims" and a.kind == "bonus"]
+
+
+def claim_lists(user) -> dict:
+    """The claims page's lists: the user's own, those waiting for the section (reviewers) and those
+    waiting for the committee."""
+    qs = claims_for_user(user)
+    scope = scope_for(user)
+    section = qs.filter(status=ClaimStatus.SUBMITTED).exclude(person__user=user)
+    return {
+        "mine": qs.filter(person__user=user) if getattr(user, "person", None) else [],
+        "section": section if scope.has_role(Role.REVIEWER) else [],
+        "committee": qs.filter(status=ClaimStatus.SECTION_APPROVED) if scope.has_role(*COMMITTEE) else [],
+    }
+
+
+def can_decide_claim(user, claim: Claim) -> bool:
+    """The section (a reviewer, not the claimant) decides a submitted claim, the committee one the
+    section approved."""
+    scope = scope_for(user)
+    if claim.status == ClaimStatus.SUBMITTED:
+        return scope.has_role(Role.REVIEWER) and claim.person.user_id != user.pk
+    return claim.status == ClaimStatus.SECTION_APPROVED and scope.has_role(*COMMITTEE)
+
+
+def kpis_of(period: Period) -> QuerySet[Kpi]:
+    """The period's KPI rows (the first 500) with their people."""
+    return period.kpis.select_related("person")[:500]
+
+
+def claims_of(period: Period) -> QuerySet[Claim]:
+    """The period's claims (the first 200) with their people."""
+    return Claim.objects.filter(period=period).select_related("person")[:200]
+
+
+# --- results ------------------------------------------------------------------------------------------
+
+RESULT_COLUMNS = (
+    "pk",
+    "person__name",
+    "person__staff_no",
+    "person__unit__name",
+    "total",
+    "rank",
+    "track_size",
+    "grade",
+    "status",
+    "components",
+    "tail",
+)
+
+
+def track_results(period: Period, track: str) -> dict:
+    """The results page of one version in force: its tracks, the chosen ``track`` (else the first),
+    its rows in rank order (one query) and its grades against the quotas."""
+    rs = current_set(period)
+    grades = list(period.scheme.parsed().grading.grades)
+    out: dict = {"rs": rs, "grades": grades, "tracks": [], "track": track, "rows": [], "distribution": []}
+    if rs is not None:
+        tracks = list(rs.rows.order_by("track").values_list("track", flat=True).distinct())
+        track = track if track in tracks else (tracks[0] if tracks else "")
+        rows = list(in_rank_order(rs.rows.filter(track=track)).values(*RESULT_COLUMNS))
+        out |= {"tracks": tracks, "track": track, "rows": rows}
+        out["distribution"] = distribution(rs, grades, track)
+    out["components"] = list(out["rows"][0]["components"]) if out["rows"] else []
+    return out
+
+
+def rows_in_force(period: Period) -> QuerySet[PersonResult]:
+    """The rows of the period's version in force, per track in rank order."""
+    return (
+        PersonResult.objects.filter(result_set__period=period, result_set__current=True)
+        .select_related("person", "result_set__period")
+        .order_by("track", "rank")
+    )
+
+
+def published_rows_of(user) -> QuerySet[PersonResult]:
+    """The user's own results in force once published, newest period first."""
+    return (
+        PersonResult.objects.filter(
+            person__user=user,
+            result_set__current=True,
+            result_set__period__state__in=[PeriodState.PUBLICITY, PeriodState.FINAL],
+        )
+        .select_related("person", "result_set__period__unit")
+        .order_by("-result_set__period__start")
+    )
+
+
+def versions_of(row: PersonResult) -> QuerySet[PersonResult]:
+    """The person's results in every version of the row's period, newest first."""
+    return (
+        PersonResult.objects.filter(person=row.person, result_set__period=row.result_set.period)
+        .select_related("result_set")
+        .defer("result_set__blob")  # the stored run is read only for the row shown
+        .order_by("-result_set__version")
+    )
+
+
+def result_hidden(user, row: PersonResult) -> bool:
+    """People see their own result once it is published (those who browse see it before)."""
+    own = row.person.user_id == user.pk
+    return own and not row.result_set.period.locked and not scope_for(user).has_role(*BROWSE)
+
+
+def committee_rows(period: Period) -> dict:
+    """The committee page: the version in force ranked per quota group and its grades against the
+    quotas, the decisions and the appeals under review."""
+    rs = current_set(period)
+    grades = list(period.scheme.parsed().grading.grades)
+    ranked = list(in_rank_order(rs.rows.select_related("person__unit"), "quota_group")) if rs else []
+    return {
+        "rs": rs,
+        "grades": grades,
+        "distribution": distribution(rs, grades) if rs else [],
+        "ranked": ranked,
+        "rows": rs.rows.all() if rs else PersonResult.objects.none(),
+        "decisions": period.decisions.all(),
+        "appeals": period.appeals.filter(status=AppealStatus.FILED).select_related("person"),
+    }
+
+
+def can_decide_appeal(user, appeal: Appeal) -> bool:
+    """The committee decides an appeal, never on its own result."""
+    return scope_for(user).has_role(*COMMITTEE) and appeal.person.user_id != user.pk
+
+
+def appeal_scores(appeal: Appeal) -> dict[str, float]:
+    """The appellant's stored scores of the period, by leaf key."""
+    scores = Score.objects.filter(period=appeal.period, person=appeal.person)
+    return dict(scores.values_list("indicator", "value"))

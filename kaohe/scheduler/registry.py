@@ -24,7 +24,7 @@ DEFAULT_JOBS = (
     JobSpec("worklog.close_days", "kaohe.worklog.jobs:close_days", every=600),
     JobSpec("worklog.reminders", "kaohe.worklog.jobs:send_reminders", every=300),
     JobSpec("audit.seal", "kaohe.audit.jobs:seal", every=60, takes_now=False),
-    JobSpec("appraisal.close_publicity", "kaohe.appraisal.services:close_publicity", every=3600),
+    JobSpec("appraisal.close_publicity", "kaohe.appraisal.services.publicity:close_publicity", every=3600),
 )
 
 

@@ -33,13 +33,13 @@ DAY = date(2025, 4, 1)
 
 
 def scheme(version="2025.1"):
-    from kaohe.appraisal.services import import_scheme
+    from kaohe.appraisal.services.schemes import import_scheme
 
     return import_scheme(actor=None, text=SCHEME.format(version=version))
 
 
 def period(unit, sch=None, start=DAY):
-    from kaohe.appraisal.services import create_period
+    from kaohe.appraisal.services.periods import create_period
 
     return create_period(actor=None, unit=unit, scheme=sch or scheme(), kind="quarter", start=start)
 
@@ -47,7 +47,7 @@ def period(unit, sch=None, start=DAY):
 def score_all(period_obj, values: dict):
     """values: person → (党建, 业务); written on the office sheet."""
     from kaohe.appraisal.models import Score
-    from kaohe.appraisal.services import get_or_create_sheet
+    from kaohe.appraisal.services.scoring import get_or_create_sheet
 
     sheet = get_or_create_sheet(period_obj, None)
     for person, (a, b) in values.items():
@@ -60,23 +60,26 @@ def score_all(period_obj, values: dict):
 
 
 def computed(unit, values, sch=None):
-    from kaohe.appraisal import services
+    from kaohe.appraisal.services.periods import start_scoring
+    from kaohe.appraisal.services.results import compute_period
 
     p = period(unit, sch)
-    services.start_scoring(actor=None, period=p)
+    start_scoring(actor=None, period=p)
     score_all(p, values)
-    rs = services.compute_period(actor=None, period=p)
+    rs = compute_period(actor=None, period=p)
     p.refresh_from_db()
     return p, rs
 
 
 def published(unit, values, today=date(2025, 7, 1), sch=None):
-    from kaohe.appraisal import services
+    from kaohe.appraisal.services.committee import record_decision
+    from kaohe.appraisal.services.periods import send_to_committee
+    from kaohe.appraisal.services.publicity import publish
 
     p, rs = computed(unit, values, sch)
-    services.send_to_committee(actor=None, period=p)
-    services.record_decision(actor=None, period=p, members="甲、乙、丙", day=today, decision="同意")
-    services.publish(actor=None, period=p, today=today)
+    send_to_committee(actor=None, period=p)
+    record_decision(actor=None, period=p, members="甲、乙、丙", day=today, decision="同意")
+    publish(actor=None, period=p, today=today)
     p.refresh_from_db()
     return p, rs
 
@@ -88,7 +91,7 @@ def matrix_objects(objs: dict) -> dict:
 
     unit, person = objs["unit"], objs["person"]
     sch = scheme(f"m{unit.pk}")
-    from kaohe.appraisal.services import attach_scheme
+    from kaohe.appraisal.services.schemes import attach_scheme
 
     attach_scheme(actor=None, scheme=sch, unit=unit)
     others = list(unit.people.exclude(pk=person.pk)[:2])

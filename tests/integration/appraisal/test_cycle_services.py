@@ -7,8 +7,15 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from kaohe.appraisal import services
 from kaohe.appraisal.models import Appeal, Claim, Period, PersonResult, ResultSet, Score
+from kaohe.appraisal.services.appeals import decide_appeal, file_appeal
+from kaohe.appraisal.services.claims import decide_claim, file_claim
+from kaohe.appraisal.services.committee import change_grade
+from kaohe.appraisal.services.periods import send_to_committee, start_scoring, undo
+from kaohe.appraisal.services.publicity import close_publicity, finalize
+from kaohe.appraisal.services.results import compute_period
+from kaohe.appraisal.services.schemes import import_scheme
+from kaohe.appraisal.services.scoring import get_or_create_sheet, save_sheet
 from kaohe.audit.models import Event
 from kaohe.engine import explain
 from kaohe.platform.errors import Refusal
@@ -19,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def test_importing_a_bad_scheme_names_the_place(org):
     with pytest.raises(Refusal, match="components"):
-        services.import_scheme(
+        import_scheme(
             actor=None, text=helpers.SCHEME.format(version="x").replace("share: 100%", "share: 90%")
         )
 
@@ -27,10 +34,10 @@ def test_importing_a_bad_scheme_names_the_place(org):
 def test_transitions_are_audited_and_out_of_order_refused(org):
     p = helpers.period(org.root)
     with pytest.raises(Refusal, match="cannot move"):
-        services.send_to_committee(actor=org.users["office"], period=p)
-    services.start_scoring(actor=org.users["office"], period=p)
+        send_to_committee(actor=org.users["office"], period=p)
+    start_scoring(actor=org.users["office"], period=p)
     assert Period.objects.get(pk=p.pk).state == "scoring"
-    services.undo(actor=org.users["office"], period=p)
+    undo(actor=org.users["office"], period=p)
     assert Period.objects.get(pk=p.pk).state == "open"
     actions = list(Event.objects.filter(object_type="appraisal.period").values_list("action", flat=True))
     assert "appraisal.period.scoring" in actions and "appraisal.period.undo" in actions
@@ -51,34 +58,34 @@ def test_a_failed_run_leaves_the_previous_results(org, monkeypatch):
     def boom(*args, **kwargs):
         raise Refusal("engine failed")
 
-    monkeypatch.setattr(services, "run_engine", boom)
+    monkeypatch.setattr("kaohe.appraisal.services.results.run_engine", boom)
     with pytest.raises(Refusal):
-        services.compute_period(actor=None, period=p)
+        compute_period(actor=None, period=p)
     assert ResultSet.objects.get(period=p).pk == rs.pk
     assert PersonResult.objects.filter(result_set=rs).count() == 3
 
 
 def test_rerun_before_publication_replaces_the_version(org):
     p, rs = helpers.computed(org.root, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)})
-    rs2 = services.compute_period(actor=None, period=p)
+    rs2 = compute_period(actor=None, period=p)
     assert ResultSet.objects.filter(period=p).count() == 1 and rs2.version == 1
 
 
 def test_scores_outside_the_points_change_nothing(org):
     p = helpers.period(org.root)
-    sheet = services.get_or_create_sheet(p, org.a1)
+    sheet = get_or_create_sheet(p, org.a1)
     with pytest.raises(Refusal, match="between 0 and 40"):
-        services.save_sheet(
+        save_sheet(
             actor=None,
             sheet=sheet,
             entries=[(org.a2.pk, "实绩/党建", 50, ""), (org.a2.pk, "实绩/业务", 41, "")],
         )
     assert not Score.objects.exists()
     with pytest.raises(Refusal, match="needs a comment"):
-        services.save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", 10, "")])
+        save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", 10, "")])
     with pytest.raises(Refusal, match="not on this sheet"):
-        services.save_sheet(actor=None, sheet=sheet, entries=[(org.b1.pk, "实绩/党建", 50, "")])
-    services.save_sheet(
+        save_sheet(actor=None, sheet=sheet, entries=[(org.b1.pk, "实绩/党建", 50, "")])
+    save_sheet(
         actor=None,
         sheet=sheet,
         entries=[(org.a2.pk, "实绩/党建", 50, ""), (org.a2.pk, "实绩/业务", 30, "")],
@@ -91,40 +98,34 @@ def test_the_scheme_can_require_comments_per_indicator(org):
     from kaohe.appraisal.models import Score
 
     strict = helpers.SCHEME.replace("党建: {{points: 60}}", "党建: {{points: 60, comment_below: 90%}}")
-    sch = services.import_scheme(actor=None, text=strict.format(version="strict"))
+    sch = import_scheme(actor=None, text=strict.format(version="strict"))
     p = helpers.period(org.root, sch)
-    sheet = services.get_or_create_sheet(p, org.a1)
+    sheet = get_or_create_sheet(p, org.a1)
     # 50 of 60 is above the period's default (60%) but below the scheme's 90% for this indicator
     with pytest.raises(Refusal, match="below 90% of the points needs a comment"):
-        services.save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", 50, "")])
+        save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", 50, "")])
     assert not Score.objects.exists()
-    services.save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", 50, "材料不全")])
+    save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/党建", 50, "材料不全")])
     # the other indicator keeps the period's default: 20 of 40 (50%) needs no comment
-    services.save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/业务", 30, "")])
+    save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/业务", 30, "")])
     assert Score.objects.count() == 2
 
 
 def test_claims_in_range_under_cap_with_two_approvals(org):
     p = helpers.period(org.root)
     with pytest.raises(Refusal, match="between 1 and 5"):
-        services.file_claim(
-            actor=None, period=p, person=org.a2, category="创新", points=Decimal(6), reason="x"
-        )
+        file_claim(actor=None, period=p, person=org.a2, category="创新", points=Decimal(6), reason="x")
     with pytest.raises(Refusal, match="not a category"):
-        services.file_claim(
-            actor=None, period=p, person=org.a2, category="别的", points=Decimal(2), reason="x"
-        )
+        file_claim(actor=None, period=p, person=org.a2, category="别的", points=Decimal(2), reason="x")
     pdf = SimpleUploadedFile("e.pdf", b"%PDF-1.4 evidence")
-    c = services.file_claim(
+    c = file_claim(
         actor=None, period=p, person=org.a2, category="创新", points=Decimal(4), reason="x", files=[pdf]
     )
     assert c.evidence.count() == 1
     with pytest.raises(Refusal, match="at most 6"):
-        services.file_claim(
-            actor=None, period=p, person=org.a2, category="创新", points=Decimal(3), reason="y"
-        )
+        file_claim(actor=None, period=p, person=org.a2, category="创新", points=Decimal(3), reason="y")
     with pytest.raises(Refusal, match="not a photo"):
-        services.file_claim(
+        file_claim(
             actor=None,
             period=p,
             person=org.a2,
@@ -134,23 +135,23 @@ def test_claims_in_range_under_cap_with_two_approvals(org):
             files=[SimpleUploadedFile("x.pdf", b"MZ not a pdf")],
         )
     assert Claim.objects.count() == 1
-    services.decide_claim(actor=None, claim=c, approve=True, note="")
-    services.decide_claim(actor=None, claim=c, approve=True, note="同意")
+    decide_claim(actor=None, claim=c, approve=True, note="")
+    decide_claim(actor=None, claim=c, approve=True, note="同意")
     c.refresh_from_db()
     assert c.status == "approved"
-    services.start_scoring(actor=None, period=p)
+    start_scoring(actor=None, period=p)
     helpers.score_all(p, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)})
-    rs = services.compute_period(actor=None, period=p)
+    rs = compute_period(actor=None, period=p)
     assert rs.rows.get(person=org.a2).bonus == 4
 
 
 def test_grade_change_within_quota_and_refused_beyond(org):
     p, rs = helpers.computed(org.root, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)})
-    services.send_to_committee(actor=None, period=p)
+    send_to_committee(actor=None, period=p)
     b1 = rs.rows.get(person=org.b1)
     with pytest.raises(Refusal, match="at most 1"):
-        services.change_grade(actor=None, row=b1, grade="优秀", reason="表现突出")
-    services.change_grade(actor=None, row=b1, grade="一般", reason="复核")
+        change_grade(actor=None, row=b1, grade="优秀", reason="表现突出")
+    change_grade(actor=None, row=b1, grade="一般", reason="复核")
     assert PersonResult.objects.get(pk=b1.pk).grade == "一般"
     assert PersonResult.objects.get(pk=b1.pk).engine_grade == "良好"
 
@@ -163,21 +164,19 @@ def test_publicity_and_appeal_windows_count_working_days(org):
     assert p.publicity_end == date(2025, 10, 10)
     assert p.appeal_deadline == date(2025, 10, 16)
     with pytest.raises(Refusal, match="runs until"):
-        services.finalize(actor=None, period=p, today=date(2025, 10, 10))
-    assert services.close_publicity(now=None) >= 0
+        finalize(actor=None, period=p, today=date(2025, 10, 10))
+    assert close_publicity(now=None) >= 0
 
 
 def test_appeal_rules_and_upheld_appeal_makes_a_new_version(org):
     p, rs = helpers.published(org.root, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)})
     row = rs.rows.get(person=org.a2)
     with pytest.raises(Refusal, match="only your own"):
-        services.file_appeal(actor=org.users["outsider"], row=row, reason="x", today=date(2025, 7, 2))
+        file_appeal(actor=org.users["outsider"], row=row, reason="x", today=date(2025, 7, 2))
     with pytest.raises(Refusal, match="closed"):
-        services.file_appeal(actor=org.users["staff"], row=row, reason="x", today=date(2025, 9, 1))
-    appeal = services.file_appeal(
-        actor=org.users["staff"], row=row, reason="业务分有误", today=date(2025, 7, 2)
-    )
-    services.decide_appeal(
+        file_appeal(actor=org.users["staff"], row=row, reason="x", today=date(2025, 9, 1))
+    appeal = file_appeal(actor=org.users["staff"], row=row, reason="业务分有误", today=date(2025, 7, 2))
+    decide_appeal(
         actor=org.users["office"],
         appeal=appeal,
         upheld=True,
@@ -189,10 +188,10 @@ def test_appeal_rules_and_upheld_appeal_makes_a_new_version(org):
     assert ResultSet.objects.filter(period=p).count() == 2
     assert ResultSet.objects.get(period=p, current=True).rows.get(person=org.a2).total == 70
     assert PersonResult.objects.get(pk=row.pk).total == 50  # the old version is kept as it was
-    services.finalize(actor=None, period=p, today=date(2025, 8, 1))
+    finalize(actor=None, period=p, today=date(2025, 8, 1))
     assert Period.objects.get(pk=p.pk).state == "final"
     with pytest.raises(Refusal):
-        services.compute_period(actor=None, period=p)
+        compute_period(actor=None, period=p)
 
 
 def test_publishing_creates_follow_ups(org):

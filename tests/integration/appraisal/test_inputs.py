@@ -3,8 +3,10 @@ leave no trace), and the shorter periods a year reads."""
 
 import pytest
 
-from kaohe.appraisal import services
 from kaohe.appraisal.inputs import gather
+from kaohe.appraisal.services.periods import start_scoring
+from kaohe.appraisal.services.results import compute_period
+from kaohe.appraisal.services.schemes import import_scheme
 from kaohe.ballot.models import Ballot, BallotLine, Campaign, Option, Ratee, RaterGroup
 from tests.integration.appraisal import helpers
 
@@ -41,7 +43,7 @@ def _campaign(org, status="closed"):
 
 
 def test_a_closed_campaign_feeds_the_computation_without_its_withheld_groups(org):
-    sch = services.import_scheme(actor=None, text=BALLOT_SCHEME.format(version="b"))
+    sch = import_scheme(actor=None, text=BALLOT_SCHEME.format(version="b"))
     p = helpers.period(org.root, sch)
     p.ballot_campaign = _campaign(org)
     p.save()
@@ -50,15 +52,15 @@ def test_a_closed_campaign_feeds_the_computation_without_its_withheld_groups(org
     assert len(t) == 3  # one row per person: 领导 × 好 × 3; nothing of 同事
     assert {t.columns["group"].value(i) for i in range(len(t))} == {"领导"}
     assert t.columns["count"].tolist() == [3.0, 3.0, 3.0]
-    services.start_scoring(actor=None, period=p)
+    start_scoring(actor=None, period=p)
     helpers.score_all(p, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)})
-    rs = services.compute_period(actor=None, period=p)
+    rs = compute_period(actor=None, period=p)
     row = rs.rows.get(person=org.a2)
     assert row.components["民主评议"] == 100 and row.total == pytest.approx(0.8 * 50 + 0.2 * 100)
 
 
 def test_an_open_campaign_gives_no_ballot_input(org):
-    sch = services.import_scheme(actor=None, text=BALLOT_SCHEME.format(version="o"))
+    sch = import_scheme(actor=None, text=BALLOT_SCHEME.format(version="o"))
     p = helpers.period(org.root, sch)
     p.ballot_campaign = _campaign(org, status="open")
     p.save()

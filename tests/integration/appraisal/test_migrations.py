@@ -30,11 +30,11 @@ def _latest():
 def _newcomer_period(org):
     from datetime import date
 
-    from kaohe.appraisal import services
+    from kaohe.appraisal.services.schemes import import_scheme
     from tests.conftest import make_person
 
     new = make_person("N001", "钱新", org.unit_b, start_date=date(2025, 6, 25))
-    sch = services.import_scheme(actor=None, text=NEWCOMER_SCHEME.format(version="mig"))
+    sch = import_scheme(actor=None, text=NEWCOMER_SCHEME.format(version="mig"))
     p, rs = helpers.computed(
         org.root, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30), new: (1, 1)}, sch
     )

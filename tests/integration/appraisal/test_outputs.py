@@ -8,10 +8,15 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from kaohe.appraisal import annual, services
+from kaohe.appraisal import annual
 from kaohe.appraisal.followups import create_follow_ups
 from kaohe.appraisal.models import FollowUp, PersonResult
 from kaohe.appraisal.rollups import rollup
+from kaohe.appraisal.services.committee import record_decision
+from kaohe.appraisal.services.periods import create_period, send_to_committee, start_scoring
+from kaohe.appraisal.services.publicity import publish
+from kaohe.appraisal.services.results import compute_period
+from kaohe.appraisal.services.schemes import import_scheme
 from kaohe.audit.models import Event
 from tests.conftest import make_person
 from tests.integration.appraisal import helpers
@@ -33,7 +38,7 @@ def five(org):
     """Five people in one track, scored so that the order is a1 > b1 > c1 > a2, plus a newcomer."""
     c1 = make_person("C001", "陈四", org.unit_b)
     new = make_person("N001", "钱新", org.unit_b, start_date=date(2025, 6, 25))
-    sch = services.import_scheme(actor=None, text=NEWCOMER_SCHEME.format(version="out"))
+    sch = import_scheme(actor=None, text=NEWCOMER_SCHEME.format(version="out"))
     values = {org.a1: (58, 38), org.b1: (50, 30), c1: (45, 28), org.a2: (30, 20), new: (60, 40)}
     p, rs = helpers.computed(org.root, values, sch)
     return p, rs, c1, new
@@ -105,16 +110,16 @@ def test_feedback_report_shows_each_indicator_with_rank_strengths_radar_and_tren
     p2, rs2 = helpers.published(org.root, values_q2, sch=sch)
     # an earlier published quarter for the trend, and a later one not yet published (not shown)
     p1 = helpers.period(org.root, sch, start=date(2025, 1, 1))
-    services.start_scoring(actor=None, period=p1)
+    start_scoring(actor=None, period=p1)
     helpers.score_all(p1, {org.a1: (50, 30), org.a2: (40, 30), org.b1: (50, 30)})
-    services.compute_period(actor=None, period=p1)
-    services.send_to_committee(actor=None, period=p1)
-    services.record_decision(actor=None, period=p1, members="甲", day=date(2025, 4, 2), decision="同意")
-    services.publish(actor=None, period=p1, today=date(2025, 4, 3))
+    compute_period(actor=None, period=p1)
+    send_to_committee(actor=None, period=p1)
+    record_decision(actor=None, period=p1, members="甲", day=date(2025, 4, 2), decision="同意")
+    publish(actor=None, period=p1, today=date(2025, 4, 3))
     p3 = helpers.period(org.root, sch, start=date(2025, 7, 1))
-    services.start_scoring(actor=None, period=p3)
+    start_scoring(actor=None, period=p3)
     helpers.score_all(p3, {org.a1: (10, 10), org.a2: (10, 10), org.b1: (10, 10)})
-    services.compute_period(actor=None, period=p3)
+    compute_period(actor=None, period=p3)
 
     row = PersonResult.objects.get(result_set__period=p2, result_set__current=True, person=org.a2)
     response = login("staff").get(f"/outcome/reports/{row.pk}/")
@@ -142,12 +147,12 @@ def test_feedback_report_of_an_unpublished_period_is_not_shown_to_its_person(org
 
 def _publish_quarter(unit, sch, start, values, today):
     p = helpers.period(unit, sch, start=start)
-    services.start_scoring(actor=None, period=p)
+    start_scoring(actor=None, period=p)
     helpers.score_all(p, values)
-    services.compute_period(actor=None, period=p)
-    services.send_to_committee(actor=None, period=p)
-    services.record_decision(actor=None, period=p, members="甲", day=today, decision="同意")
-    services.publish(actor=None, period=p, today=today)
+    compute_period(actor=None, period=p)
+    send_to_committee(actor=None, period=p)
+    record_decision(actor=None, period=p, members="甲", day=today, decision="同意")
+    publish(actor=None, period=p, today=today)
     return p
 
 
@@ -205,18 +210,16 @@ def test_the_year_reads_its_quarters_by_the_scheme_and_the_rollup_shows_it(org, 
     people = {"a1": org.a1, "a2": org.a2, "b1": org.b1}
     for start, values in QUARTERS:
         _publish_quarter(org.root, sch, start, {people[k]: v for k, v in values.items()}, start)
-    year_scheme = services.import_scheme(actor=None, text=YEAR_SCHEME.format(version="y1"))
-    year = services.create_period(
-        actor=None, unit=org.root, scheme=year_scheme, kind="year", start=date(2025, 1, 1)
-    )
-    services.start_scoring(actor=None, period=year)
+    year_scheme = import_scheme(actor=None, text=YEAR_SCHEME.format(version="y1"))
+    year = create_period(actor=None, unit=org.root, scheme=year_scheme, kind="year", start=date(2025, 1, 1))
+    start_scoring(actor=None, period=year)
     helpers.score_all(year, {org.a1: (1, 1), org.a2: (1, 1), org.b1: (1, 1)})  # not read: 100% quarters
-    rs = services.compute_period(actor=None, period=year)
+    rs = compute_period(actor=None, period=year)
     totals = dict(rs.rows.values_list("person__name", "total"))
     assert totals == {"张一": 91.75, "李二": 63.25, "王三": 78.0}
-    services.send_to_committee(actor=None, period=year)
-    services.record_decision(actor=None, period=year, members="甲", day=date(2026, 1, 5), decision="同意")
-    services.publish(actor=None, period=year, today=date(2026, 1, 5))
+    send_to_committee(actor=None, period=year)
+    record_decision(actor=None, period=year, members="甲", day=date(2026, 1, 5), decision="同意")
+    publish(actor=None, period=year, today=date(2026, 1, 5))
     codes, rows, rule = rollup(org.root, 2025)
     assert codes == ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2025"]
     assert {r["name"]: r["annual"] for r in rows} == totals
@@ -271,7 +274,7 @@ consequences:
     评先资格: {grades: 优秀, consecutive: 1}
 """
     )
-    sch = services.import_scheme(actor=None, text=text)
+    sch = import_scheme(actor=None, text=text)
     p, rs = helpers.published(org.root, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)}, sch=sch)
     got = set(FollowUp.objects.filter(period=p).values_list("person__staff_no", "kind", "action"))
     assert got == {("A001", "outcome", "评先资格"), ("A002", "tail", "谈话提醒")}

@@ -11,8 +11,8 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
-from kaohe.appraisal import services
 from kaohe.appraisal.models import ResultSet
+from kaohe.appraisal.services.results import compute_period, run_engine
 from kaohe.engine import store
 from kaohe.engine.explain import explain
 from kaohe.engine.store import StoreError
@@ -44,7 +44,7 @@ def page(org, rs, person) -> str:
 @pytest.fixture
 def run(org):
     p, rs = helpers.computed(org.root, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)})
-    result, ids = services.run_engine(p)
+    result, ids = run_engine(p)
     return p, rs, result
 
 
@@ -97,7 +97,7 @@ def test_an_unreadable_legacy_pickle_is_marked_for_recomputation(org, run, kind)
         rs.engine_result()
     text = page(org, rs, org.a2)
     assert "cannot be read" in text and "Compute the period again" in text
-    services.compute_period(actor=None, period=p)  # recomputing stores a readable run again
+    compute_period(actor=None, period=p)  # recomputing stores a readable run again
     fresh = ResultSet.objects.get(period=p, current=True)
     assert fresh.recompute_reason == "" and explained(fresh.engine_result(), org.a2.staff_no)
 
@@ -114,7 +114,7 @@ def test_the_parsed_scheme_is_parsed_once_per_process(org, monkeypatch):
     monkeypatch.setattr(store, "load_scheme", lambda text, file: calls.append(file) or parse(text, file=file))
     store.clear_scheme_cache()
     p, rs = helpers.computed(org.root, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)})
-    rs = services.compute_period(actor=None, period=p)
+    rs = compute_period(actor=None, period=p)
     page(org, rs, org.a1)
     assert len(calls) == 1
     assert p.scheme.parsed() is p.scheme.parsed()

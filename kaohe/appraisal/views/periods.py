@@ -1,0 +1,112 @@
+"""Period pages: the list and a new period, one period with its scoring progress, its next step."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kaohe.accounts.models import Role
+from kaohe.accounts.scope import require_role, units_for_user
+from kaohe.ballot.selectors import campaigns_for_user
+from kaohe.platform.errors import Refusal
+from kaohe.platform.roles import OVERSEE
+
+from .. import rules
+from .. import selectors as sel
+from ..choices import PeriodKind
+from ..forms import PeriodActionForm, PeriodForm
+from ..services.periods import create_period, send_to_committee, start_scoring, undo
+from ..services.publicity import finalize, publish
+from ..services.results import compute_period, correct
+from .common import OFFICE, fail, period_crumbs, posted
+
+# The next steps the period page offers, each one service: (actor, period, reason) → the service.
+ACTIONS = {
+    "scoring": lambda actor, period, reason: start_scoring(actor=actor, period=period),
+    "compute": lambda actor, period, reason: compute_period(actor=actor, period=period),
+    "committee": lambda actor, period, reason: send_to_committee(actor=actor, period=period),
+    "undo": lambda actor, period, reason: undo(actor=actor, period=period),
+    "publish": lambda actor, period, reason: publish(actor=actor, period=period),
+    "finalize": lambda actor, period, reason: finalize(actor=actor, period=period),
+    "correct": lambda actor, period, reason: correct(actor=actor, period=period, reason=reason),
+}
+
+
+def _period_form(request) -> PeriodForm:
+    user = request.user
+    return PeriodForm(
+        **posted(request),
+        units=units_for_user(user, OFFICE),
+        schemes=sel.schemes_for_user(user),
+        campaigns=campaigns_for_user(user),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def periods(request):
+    require_role(request.user, *OVERSEE)
+    if request.method == "POST":
+        require_role(request.user, *OFFICE)
+    form = _period_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = create_period(actor=request.user, **form.values())
+        except Refusal as exc:
+            fail(request, exc)
+        else:
+            return redirect("appraisal:period", period.pk)
+    return render(
+        request,
+        "appraisal/periods.html",
+        {
+            "form": form,
+            "periods": sel.periods_for_user(request.user),
+            "kinds": PeriodKind.choices,
+            "units": units_for_user(request.user, OFFICE),
+            "schemes": sel.schemes_for_user(request.user),
+            "breadcrumb": [(_("Appraisal periods"), "")],
+        },
+    )
+
+
+@login_required
+@require_GET
+def period(request, pk: int):
+    require_role(request.user, *OVERSEE)
+    obj = sel.get_period_for_user(request.user, pk)
+    return render(
+        request,
+        "appraisal/period.html",
+        {
+            "period": obj,
+            "progress": sel.scoring_progress(obj),
+            "result_sets": obj.result_sets.defer("blob"),
+            "claims": sel.claims_of(obj),
+            "decisions": obj.decisions.all(),
+            "undo": obj.state in rules.UNDO,
+            "is_office": sel.scope_for(request.user).has_role(Role.OFFICE),
+            "breadcrumb": period_crumbs(obj),
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_action(request, pk: int):
+    require_role(request.user, *OFFICE)
+    obj = sel.get_period_for_user(request.user, pk, OFFICE)
+    form = PeriodActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown action."))
+        return redirect("appraisal:period", pk)
+    try:
+        ACTIONS[form.cleaned_data["action"]](request.user, obj, form.cleaned_data["reason"])
+    except Refusal as exc:
+        fail(request, exc)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("appraisal:period", pk)
