@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.ballot.models import Campaign
 from kaohe.org.models import Unit
+from kaohe.platform.forms import MultipleFileField
 from kaohe.platform.uploads import XLSX, sniff
 from kaohe.presets import list_presets, load_preset
-from kaohe.worklog.forms import MultipleFileInput
 
 from .choices import PeriodKind
 from .models import Period, PersonResult, Scheme
@@ -53,9 +53,7 @@ class NumberField(forms.FloatField):
 
 def evidence_field() -> forms.FileField:
     """Evidence files (several); each is checked by the service that stores it."""
-    return forms.FileField(
-        label=_("Evidence (photo, PDF, Word, Excel)"), required=False, widget=MultipleFileInput()
-    )
+    return MultipleFileField(label=_("Evidence (photo, PDF, Word, Excel)"), required=False)
 
 
 # --- schemes ------------------------------------------------------------------------------------------

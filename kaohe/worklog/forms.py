@@ -7,16 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kaohe.platform.calendar import DayKind
+from kaohe.platform.forms import MultipleFileField, MultipleFileInput
 
 from .choices import AchievementSection, LogTag
 from .models import Rules
 from .services import MAX_COMMENT, MAX_CONTENT, RULE_FIELDS
 
 PERIODS = [("week", _("Week")), ("month", _("Month")), ("quarter", _("Quarter")), ("year", _("Year"))]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class LogForm(forms.Form):
@@ -28,7 +25,7 @@ class LogForm(forms.Form):
     tags = forms.MultipleChoiceField(
         label=_("Tags"), choices=LogTag.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    attachments = forms.FileField(
+    attachments = MultipleFileField(
         label=_("Attachments (photos, PDF, Word, Excel)"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf,.docx,.xlsx"}),

@@ -217,6 +217,21 @@ def test_a_claim_is_filed_and_decided_from_the_pages(org, login):
     assert (claim.status, claim.section_note) == ("section_approved", "同意")
 
 
+def test_a_claim_carries_its_evidence_files_from_the_page(org, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kaohe.appraisal.models import Evidence
+
+    p = helpers.period(org.root)
+    staff = helpers.in_english(login("staff"))
+    files = [SimpleUploadedFile(n, b"%PDF-1.4\n% evidence\n", content_type="application/pdf") for n in "ab"]
+    form = {"period": p.pk, "category": "创新", "points": "2", "reason": "改革", "evidence": files}
+    response = staff.post("/appraisal/claims/", form)
+    claim = Claim.objects.get()
+    assert response["Location"] == f"/appraisal/claims/{claim.pk}/"
+    assert sorted(Evidence.objects.filter(claim=claim).values_list("name", flat=True)) == ["a", "b"]
+
+
 def test_someone_without_a_record_is_told_so(org, client):
     from tests.conftest import make_user
 
