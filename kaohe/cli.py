@@ -21,7 +21,7 @@ COMMAND_MODULES = [
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
-    import django
+    import django  # local import: `kaohe compute` and `explain` run without Django
 
     django.setup()
 

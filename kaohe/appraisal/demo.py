@@ -16,6 +16,7 @@ from kaohe.engine import load_scheme
 from kaohe.engine.periods import span
 from kaohe.org.demo import DEMO_ROOT_CODE
 from kaohe.org.models import Person, Unit
+from kaohe.presets import load_preset
 
 from .choices import PeriodKind
 from .inputs import people_of, scored_leaves
@@ -47,8 +48,6 @@ def load_demo_cycle(*, stdout=None, today: date | None = None) -> Period | None:
     existing = Period.objects.filter(unit=root, kind=DEMO_KIND, start=first).first()
     if existing is not None:
         return existing
-    from kaohe.presets import load_preset
-
     with transaction.atomic():
         text = load_preset(DEMO_PRESET).scheme_text()
         parsed = load_scheme(text)

@@ -41,7 +41,7 @@ def run(scheme_path: str, data_path: str, progress: bool = False) -> Result:
     data = load_period(data_path, scheme)
     if not progress or len(data.people) < 20_000:
         return compute(scheme, data)
-    from tqdm import tqdm
+    from tqdm import tqdm  # local import: only a large run shows a progress bar
 
     steps = ["tracks", "components", "adjustments", "coefficients", "rank", "grade", "consequences"]
     with tqdm(total=len(steps), desc="computing", unit="step", file=sys.stderr) as bar:
@@ -116,7 +116,7 @@ def write_results(result: Result, out: Path) -> None:
                 w.writeheader()
                 w.writerows(rows)
         else:
-            from openpyxl import Workbook
+            from openpyxl import Workbook  # local import: only an .xlsx output needs openpyxl
 
             wb = Workbook(write_only=True)
             ws = wb.create_sheet("results")

@@ -15,11 +15,14 @@ def register(sub) -> None:
 
 
 def _scheduler(args) -> int:
+    # local import: the kaohe command loads every subcommand's module; Django is set up only here
     from kaohe.cli import setup_django
 
     setup_django()
+    # local import: models can be imported only once Django is set up
     from django.utils import timezone
 
+    # local import: (as above)
     from kaohe.scheduler import runner
     from kaohe.scheduler.models import Job
     from kaohe.scheduler.registry import by_name, jobs
