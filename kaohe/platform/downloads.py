@@ -12,8 +12,10 @@ def content_disposition(filename: str, *, fallback: str = "") -> str:
 
     The ASCII name is ``fallback`` when given (e.g. ``results-2026-12.xlsx`` beside
     ``示范镇2026年12月考核结果.xlsx``), else ``filename``; either way a character outside printable
-    ASCII, a quote or a backslash in it becomes ``_``."""
-    ascii_name = re.sub(r'[^\x20-\x7e]|["\\]', "_", fallback or filename)
+    ASCII, a quote or a backslash in it becomes ``_``. A slash, a backslash or a control character (from a unit's
+    or a campaign's name, say) becomes ``_`` in both names, so the name stays one file name."""
+    filename = re.sub(r"[\x00-\x1f\x7f/\\]", "_", filename)
+    ascii_name = re.sub(r'[^\x20-\x7e]|["/\\]', "_", fallback or filename)
     quoted = urllib.parse.quote(filename, safe="")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quoted}"
 

@@ -13,15 +13,24 @@ The names below are the package's public face; callers import them from ``kaohe.
 """
 
 from .cells import parse_date
-from .export import export_people, export_units
+from .export import export_people, export_units, people_filename
 from .importer import ImportResult, import_workbook
 from .issues import ImportIssue
-from .template import HELP_SHEET, PEOPLE_COLUMNS, PEOPLE_SHEET, UNIT_COLUMNS, UNIT_SHEET, build_template
+from .template import (
+    HELP_SHEET,
+    PEOPLE_COLUMNS,
+    PEOPLE_SHEET,
+    TEMPLATE_FILENAME,
+    UNIT_COLUMNS,
+    UNIT_SHEET,
+    build_template,
+)
 
 __all__ = [
     "HELP_SHEET",
     "PEOPLE_COLUMNS",
     "PEOPLE_SHEET",
+    "TEMPLATE_FILENAME",
     "UNIT_COLUMNS",
     "UNIT_SHEET",
     "ImportIssue",
@@ -31,4 +40,5 @@ __all__ = [
     "export_units",
     "import_workbook",
     "parse_date",
+    "people_filename",
 ]

@@ -196,6 +196,12 @@ def test_an_ascii_fallback_name_may_be_given_beside_the_chinese_one():
     assert 'filename="a_b_.xlsx"' in content_disposition("x.xlsx", fallback='a"b名.xlsx')
 
 
+def test_a_name_with_a_slash_or_a_control_character_stays_one_file_name():
+    header = content_disposition("党政/综合办\\\n名册.xlsx")
+    assert header.startswith('attachment; filename="__________.xlsx"; ')
+    assert urllib.parse.unquote(header.split("''", 1)[1]) == "党政_综合办__名册.xlsx"
+
+
 def test_the_response_carries_the_workbook_and_its_name():
     wb = Workbook()
     wb.active.append(["a"])
