@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from io import BytesIO
+from datetime import date
 
 import openpyxl
 
-from .choices import grade_or_status
+from kaohe.platform.excel import workbook_bytes
+
+from .choices import PeriodKind, grade_or_status
 from .models import Period, PersonResult
 from .selectors import in_rank_order
 
@@ -52,6 +54,23 @@ def results_workbook(period: Period) -> bytes:
         )
     if not sheets:
         wb.create_sheet("结果")
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
+
+
+QUARTERS = "一二三四"
+
+
+def period_title(kind: str, start: date) -> str:
+    """A period as users name it: ``2026年12月``, ``2026年第二季度``, ``2026年上半年``, ``2026年度``."""
+    if kind == PeriodKind.MONTH:
+        return f"{start.year}年{start.month}月"
+    if kind == PeriodKind.QUARTER:
+        return f"{start.year}年第{QUARTERS[(start.month - 1) // 3]}季度"
+    if kind == PeriodKind.HALF:
+        return f"{start.year}年{'上' if start.month <= 6 else '下'}半年"
+    return f"{start.year}年度"
+
+
+def results_filename(period: Period) -> str:
+    """The download name of :func:`results_workbook`: ``示范镇2026年12月考核结果.xlsx``."""
+    return f"{period.unit.name}{period_title(period.kind, period.start)}考核结果.xlsx"

@@ -4,18 +4,16 @@ the field; the services decide (a refusal is shown as a message)."""
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 from typing import cast
 
-import openpyxl
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.ballot.models import Campaign
 from kaohe.org.models import Unit
+from kaohe.platform.excel import read_workbook
 from kaohe.platform.forms import MultipleFileField
-from kaohe.platform.uploads import XLSX, sniff
 from kaohe.presets import list_presets, load_preset
 
 from .choices import PeriodKind
@@ -24,6 +22,8 @@ from .selectors import Column, shown
 
 SCHEME_BYTES = 1_000_000  # a scheme file is read up to this size
 KPI_BYTES = 5 * 1024 * 1024
+KPI_MAX_ROWS = 500_000  # a province's people × their KPI indicators
+KPI_MAX_COLUMNS = 20  # the template has five
 KPI_HEADERS = {
     "工号": "person",
     "人员编号": "person",
@@ -150,16 +150,14 @@ class PeriodActionForm(forms.Form):
 
 
 def read_kpi_rows(upload) -> list[dict]:
-    """The rows of the first sheet of a KPI workbook, keyed by the header (Chinese or English)."""
-    data = upload.read(KPI_BYTES + 1)
-    if len(data) > KPI_BYTES or sniff(data) != XLSX:
-        raise ValidationError(_("Expected an Excel workbook (.xlsx) of at most 5 MB."))
-    ws = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    """The rows of the first sheet of a KPI workbook, keyed by the header (Chinese or English), read by
+    the platform's safe reader (size, zip and sheet-size limits; refusals name the file and sheet)."""
+    sheets = read_workbook(upload, max_rows=KPI_MAX_ROWS, max_cols=KPI_MAX_COLUMNS, max_bytes=KPI_BYTES)
+    rows = [row.values for row in next(iter(sheets.values()), [])]
     if not rows:
         raise ValidationError(_("The workbook is empty."))
     header = [KPI_HEADERS.get(str(h).strip(), str(h).strip()) if h is not None else "" for h in rows[0]]
-    return [dict(zip(header, r, strict=False)) for r in rows[1:] if any(c not in (None, "") for c in r)]
+    return [dict(zip(header, r, strict=False)) for r in rows[1:]]
 
 
 class KpiUploadForm(forms.Form):

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import get_unit_for_user, require_role, scope_for, units_for_user
-from kaohe.appraisal.views.common import xlsx_response
+from kaohe.platform.excel import xlsx_response
 from kaohe.platform.roles import BROWSE, OVERSEE
 
 from . import selectors
-from .exports import results_workbook
+from .exports import results_filename, results_workbook
 from .reports import feedback
 from .rollups import rollup as year_rollup
 
@@ -32,7 +32,8 @@ class RollupForm(forms.Form):
 def results_xlsx(request, pk: int):
     require_role(request.user, *OVERSEE)
     period = selectors.get_period_for_user(request.user, pk)
-    return xlsx_response(results_workbook(period), f"results-{period.code}")
+    data = results_workbook(period)
+    return xlsx_response(data, results_filename(period), fallback=f"results-{period.code}.xlsx")
 
 
 @login_required

@@ -1,14 +1,13 @@
 """Excel exports of the ballot domain: the one-time codes of a batch and a closed campaign's results
 (laid out like the 民主测评 summary the office fills today)."""
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaohe.engine.numeric import round_half_up_scalar
+from kaohe.platform.excel import workbook_bytes
 
 from . import codes as codelib
 from .selectors import Results, engine_rows
@@ -20,10 +19,21 @@ def _sheet(wb: Workbook) -> Worksheet:
     return ws
 
 
-def _save(wb: Workbook) -> bytes:
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+def _title(campaign) -> str:
+    """``示范镇2025年度班子成员和中层干部民主测评``: the unit and the period before the campaign's
+    name, each unless the name already says it."""
+    said = [part for part in (campaign.unit.name, campaign.period) if part not in campaign.name]
+    return "".join(said) + campaign.name
+
+
+def codes_filename(campaign, group) -> str:
+    """The download name of a batch of one-time codes, e.g. ``…民主测评一次性测评码（群众代表）.xlsx``."""
+    return f"{_title(campaign)}一次性测评码（{group.name}）.xlsx"
+
+
+def results_filename(campaign) -> str:
+    """The download name of a closed campaign's results, e.g. ``示范镇2025年度…民主测评结果.xlsx``."""
+    return f"{_title(campaign)}结果.xlsx"
 
 
 def _header(ws, row: list[str]) -> None:
@@ -44,7 +54,7 @@ def export_codes(*, campaign, group, raw_codes: list[str], url: str) -> bytes:
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["D"].width = 16
     ws.column_dimensions["E"].width = 40
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 def export_results(res: Results) -> bytes:
@@ -78,4 +88,4 @@ def export_results(res: Results) -> bytes:
         counts.append(
             [r["person"], r["group"], *([r["dimension"]] if has_dims else []), r["option"], r["count"]]
         )
-    return _save(wb)
+    return workbook_bytes(wb)

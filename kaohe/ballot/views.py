@@ -5,10 +5,8 @@ Each view: authorise through the selectors, validate, call one service, respond.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,21 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import require_role, scope_for, units_for_user
 from kaohe.org.models import Person
+from kaohe.platform.excel import xlsx_response
 from kaohe.platform.roles import OVERSEE
 
 from . import excel, presets, qr, rules, selectors, services
 from .choices import Voting
 from .forms import CampaignForm, CodeEntryForm, CodesForm, PaperForm
 from .models import PaperEntry
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(data: bytes, stem: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.xlsx"'
-    return response
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -156,9 +146,8 @@ def codes(request, pk: int):
         else:
             url = request.build_absolute_uri(reverse("ballot:code_entry"))
             if form.cleaned_data["output"] == "xlsx":
-                return _xlsx(
-                    excel.export_codes(campaign=campaign, group=group, raw_codes=raw, url=url), "codes"
-                )
+                data = excel.export_codes(campaign=campaign, group=group, raw_codes=raw, url=url)
+                return xlsx_response(data, excel.codes_filename(campaign, group), fallback="codes.xlsx")
             sheets = [qr.sheet(url, code) for code in raw]
             return render(
                 request, "ballot/print.html", {"campaign": campaign, "group": group, "sheets": sheets}
@@ -188,7 +177,8 @@ def results_export(request, pk: int):
     except selectors.ResultsNotAvailable:
         messages.error(request, _("Results appear once the campaign is closed."))
         return redirect("ballot:campaign", campaign.pk)
-    return _xlsx(excel.export_results(res), "ballot-results")
+    name = excel.results_filename(campaign)
+    return xlsx_response(excel.export_results(res), name, fallback="ballot-results.xlsx")
 
 
 @login_required

@@ -5,37 +5,35 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import (
+    Scope,
     get_person_for_user,
     get_unit_for_user,
     people_for_user,
     require_role,
     units_for_user,
 )
+from kaohe.platform.excel import xlsx_response
 from kaohe.platform.roles import BROWSE
 
 from . import excel
 from .filters import PeopleFilterForm, filter_people, unit_tree
+from .models import Unit
 
-# Roles that browse the organisation beyond their own record.
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 
 
-def _xlsx(data: bytes, stem: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.xlsx"'
-    return response
+def _scope_root(scope: Scope) -> Unit | None:
+    """The unit whose subtree a user browses, when it is one subtree (an export is named after it)."""
+    roots = scope.paths(BROWSE)
+    return Unit.objects.filter(path=roots[0]).first() if len(roots) == 1 else None
 
 
 def _ancestors(user, unit) -> list[tuple[str, str]]:
@@ -100,16 +98,17 @@ def people_list(request):
 @login_required
 @require_GET
 def people_export(request):
-    require_role(request.user, *BROWSE)
-    _form, people = _filtered_people(request)
-    return _xlsx(excel.export_people(people), "people")
+    scope = require_role(request.user, *BROWSE)
+    form, people = _filtered_people(request)
+    unit = form.filters().get("unit") or _scope_root(scope)
+    return xlsx_response(excel.export_people(people), excel.people_filename(unit), fallback="people.xlsx")
 
 
 @login_required
 @require_GET
 def import_template(request):
     require_role(request.user, Role.OFFICE)
-    return _xlsx(excel.build_template(), "import-template")
+    return xlsx_response(excel.build_template(), excel.TEMPLATE_FILENAME, fallback="import-template.xlsx")
 
 
 class ImportForm(forms.Form):

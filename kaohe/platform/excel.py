@@ -5,8 +5,11 @@ A workbook is a zip of XML, and its header may claim anything: a 5 KB file can d
 ``A1:XFD1048576`` (which openpyxl, trusting it, pads out to seventeen billion cells) or unpack to
 gigabytes. :func:`read_workbook` therefore checks the bytes before openpyxl sees them (size, the zip's
 unpacked size and compression ratio), reads in openpyxl's streaming mode, never asks for more than
-``max_rows`` + 1 rows and ``max_cols`` + 1 columns whatever the sheet declares, and refuses a sheet
-whose content goes past either limit with a message naming the file and the sheet."""
+``max_rows`` + 1 rows and reads each row at the width of its own cells whatever the sheet declares,
+and refuses a sheet whose content goes past either limit with a message naming the file and the
+sheet. An import that
+wants such a file refused outright asks for ``refuse_declared``: a sheet that declares more than the
+limits is then refused before a row of any sheet is read."""
 
 from __future__ import annotations
 
@@ -33,6 +36,15 @@ RATIO_FLOOR = 1024 * 1024
 MAX_RATIO = 100
 
 
+class WorkbookRefusal(Refusal):
+    """A workbook :func:`read_workbook` refuses; ``sheet`` names the sheet it concerns ("" when the
+    whole file is refused)."""
+
+    def __init__(self, message: str, *, code: str, sheet: str = ""):
+        super().__init__(message, code=code)
+        self.sheet = sheet
+
+
 @dataclass(frozen=True)
 class Row:
     """A row that is not empty: its number in Excel (the first row is 1) and its cells' values
@@ -56,15 +68,19 @@ def read_workbook(
     max_bytes: int | None = None,
     max_unpacked: int | None = None,
     max_ratio: int = MAX_RATIO,
+    refuse_declared: bool = False,
 ) -> dict[str, list[Row]]:
     """The rows of the sheets named ``sheets`` (the first sheet when None) of an .xlsx workbook, by
     sheet name, in the workbook's order; a named sheet the workbook lacks is left out.
 
-    ``source`` is the file's bytes, a binary file (an upload) or a path. Raises :class:`Refusal`
-    when the file is larger than ``max_bytes`` (``settings.KAOHE_MAX_UPLOAD_BYTES``), is not an
-    .xlsx workbook, unpacks to more than ``max_unpacked`` (20 × ``max_bytes``) or a member squeezed
-    more than ``max_ratio`` times, or when a sheet read has content below row ``max_rows`` or right
-    of column ``max_cols``. The messages name ``filename`` (else the upload's or the path's name)."""
+    ``source`` is the file's bytes, a binary file (an upload) or a path. Raises
+    :class:`WorkbookRefusal` when the file is larger than ``max_bytes``
+    (``settings.KAOHE_MAX_UPLOAD_BYTES``), is not an .xlsx workbook, unpacks to more than
+    ``max_unpacked`` (20 × ``max_bytes``) or a member squeezed more than ``max_ratio`` times, when a
+    sheet read has content below row ``max_rows`` or right of column ``max_cols``, or, with
+    ``refuse_declared``, when a sheet to be read declares more rows or columns than that (its
+    ``<dimension>``), whatever it holds. The messages name ``filename`` (else the upload's or the
+    path's name)."""
     limit = max_upload_bytes() if max_bytes is None else max_bytes
     name = filename or _name_of(source)
     data = _read_bytes(source, limit, name)
@@ -75,6 +91,9 @@ def read_workbook(
         raise _not_a_workbook(name) from None
     try:
         wanted = wb.sheetnames[:1] if sheets is None else [s for s in wb.sheetnames if s in sheets]
+        if refuse_declared:
+            for sheet in wanted:
+                _check_declared(wb[sheet], name, sheet, max_rows, max_cols)
         return {sheet: _read_sheet(wb[sheet], name, sheet, max_rows, max_cols) for sheet in wanted}
     finally:
         wb.close()
@@ -97,7 +116,7 @@ def _read_bytes(source: bytes | BinaryIO | str | Path, limit: int, name: str) ->
             source.seek(0)
         data = source.read(limit + 1)
     if len(data) > limit:
-        raise Refusal(
+        raise WorkbookRefusal(
             _("%(file)s is larger than the limit of %(mb)s MB.")
             % {"file": name, "mb": f"{limit / 1048576:g}"},
             code="too_large",
@@ -105,8 +124,8 @@ def _read_bytes(source: bytes | BinaryIO | str | Path, limit: int, name: str) ->
     return data
 
 
-def _not_a_workbook(name: str) -> Refusal:
-    return Refusal(
+def _not_a_workbook(name: str) -> WorkbookRefusal:
+    return WorkbookRefusal(
         _(
             "%(file)s is not an Excel workbook (.xlsx). Save it in Excel as “Excel workbook (*.xlsx)” and try again."
         )
@@ -125,38 +144,65 @@ def _check_zip(data: bytes, name: str, max_unpacked: int, max_ratio: int) -> Non
         m.file_size > RATIO_FLOOR and m.file_size > max_ratio * max(m.compress_size, 1) for m in members
     )
     if squeezed or sum(m.file_size for m in members) > max_unpacked:
-        raise Refusal(
+        raise WorkbookRefusal(
             _("%(file)s unpacks to far more data than a workbook of its size holds, and is refused.")
             % {"file": name},
             code="unpacks_too_much",
         )
 
 
+def _check_declared(ws, name: str, sheet: str, max_rows: int, max_cols: int) -> None:
+    # openpyxl takes the size from the sheet's <dimension ref="A1:XFD1048576">; None when it has none.
+    if (ws.max_row or 0) > max_rows or (ws.max_column or 0) > max_cols:
+        raise WorkbookRefusal(
+            _(
+                "%(file)s: the sheet %(sheet)s is larger than %(max_rows)s rows or %(max_columns)s columns; split it into smaller files."
+            )
+            % {"file": name, "sheet": sheet, "max_rows": max_rows, "max_columns": max_cols},
+            code="declared_too_large",
+            sheet=sheet,
+        )
+
+
 def _read_sheet(ws, name: str, sheet: str, max_rows: int, max_cols: int) -> list[Row]:
-    # Never more than one row and one column past the limits, whatever the sheet declares: that one
-    # is how content past a limit is seen. A declared width below the limit keeps rows narrow.
-    declared = ws.max_column
-    width = min(declared, max_cols + 1) if declared else max_cols + 1
+    # Rows are read at their own width (their last cell), not at the width the sheet declares: a
+    # declared A1:XFD1048576 would pad every row to 16,384 cells, and content right of a wrong,
+    # narrower declaration would be lost. Never more than one row past the limit: that one is how
+    # content past it is seen. Rows padded out to a far, empty cell are allowed, but no more cells
+    # in all than reading every row at the limit's width would take.
+    ws.reset_dimensions()
+    budget = (max_rows + 1) * (max_cols + 1)
     out: list[Row] = []
-    cells = ws.iter_rows(min_row=1, max_row=max_rows + 1, max_col=width, values_only=True)
+    cells = ws.iter_rows(min_row=1, max_row=max_rows + 1, values_only=True)
     for number, values in enumerate(cells, start=1):
-        filled = [i for i, v in enumerate(values) if not _empty(v)]
-        if not filled:
+        budget -= len(values)
+        wide = len(values) > max_cols and (budget < 0 or _last_filled(values[max_cols:]) >= 0)
+        last = _last_filled(values[:max_cols])
+        if last < 0 and not wide:
             continue
         if number > max_rows:
-            raise Refusal(
+            raise WorkbookRefusal(
                 _("%(file)s, sheet %(sheet)s: more than %(n)s rows; split it into smaller files.")
                 % {"file": name, "sheet": sheet, "n": max_rows},
                 code="too_many_rows",
+                sheet=sheet,
             )
-        if filled[-1] >= max_cols:
-            raise Refusal(
+        if wide:
+            raise WorkbookRefusal(
                 _("%(file)s, sheet %(sheet)s: more than %(n)s columns.")
                 % {"file": name, "sheet": sheet, "n": max_cols},
                 code="too_many_columns",
+                sheet=sheet,
             )
-        out.append(Row(number, tuple(values[: filled[-1] + 1])))
+        out.append(Row(number, tuple(values[: last + 1])))
     return out
+
+
+def _last_filled(cells: tuple[Any, ...]) -> int:
+    """The index of the last cell that is not empty, or -1."""
+    if cells.count(None) == len(cells):  # at C speed, for a row padded out to one far cell
+        return -1
+    return next((i for i in range(len(cells) - 1, -1, -1) if not _empty(cells[i])), -1)
 
 
 def _empty(value: Any) -> bool:
@@ -170,7 +216,8 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return out.getvalue()
 
 
-def xlsx_response(workbook: Workbook | bytes, filename: str) -> HttpResponse:
-    """A download of ``workbook`` (an openpyxl workbook or its bytes) named ``filename``."""
+def xlsx_response(workbook: Workbook | bytes, filename: str, *, fallback: str = "") -> HttpResponse:
+    """A download of ``workbook`` (an openpyxl workbook or its bytes) named ``filename``, with
+    ``fallback`` as the ASCII name for old clients (see :func:`.downloads.content_disposition`)."""
     data = workbook if isinstance(workbook, bytes) else workbook_bytes(workbook)
-    return download_response(data, filename, XLSX)
+    return download_response(data, filename, XLSX, fallback=fallback)

@@ -10,11 +10,13 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from kaohe.accounts.models import RoleGrant
 from kaohe.audit.chain import seal_all
 from kaohe.audit.services import record
 from kaohe.org import excel
 from kaohe.org.models import LeaveRecord, Person, Secondment, Track, TrackMembership
-from tests.conftest import PASSWORD, make_person
+from tests.conftest import PASSWORD, make_person, make_user
+from tests.integration.downloads import download_name
 
 
 def _text(response) -> str:
@@ -129,6 +131,23 @@ def test_export_returns_the_filtered_people_as_a_workbook(org, login, elsewhere)
     assert sorted(staff_nos) == ["A001", "A002"]
 
 
+def test_an_export_is_named_after_the_unit_filtered_on_or_the_one_the_user_browses(org, login):
+    office = login("office")
+    filtered = office.get(reverse("org:people_export"), {"unit": org.unit_a.pk})
+    assert download_name(filtered) == ("people.xlsx", "党政办人员名册.xlsx")
+    assert download_name(office.get(reverse("org:people_export"))) == ("people.xlsx", "示范镇人员名册.xlsx")
+    reviewer = login("reviewer").get(reverse("org:people_export"))
+    assert download_name(reviewer) == ("people.xlsx", "党政办人员名册.xlsx")
+
+
+def test_an_export_of_several_subtrees_is_named_after_none(org, login):
+    user = make_user("two_units", "inspector", org.unit_a)
+    RoleGrant.objects.create(user=user, role="inspector", unit=org.unit_b)
+    client = login(None)
+    client.force_login(user)
+    assert download_name(client.get(reverse("org:people_export"))) == ("people.xlsx", "人员名册.xlsx")
+
+
 def test_export_of_a_reviewer_stays_in_scope(org, login):
     response = login("reviewer").get(reverse("org:people_export"))
     sheet = load_workbook(io.BytesIO(response.content), read_only=True)[excel.PEOPLE_SHEET]
@@ -139,6 +158,7 @@ def test_template_download_is_a_workbook(org, login):
     response = login("office").get(reverse("org:import_template"))
     book = load_workbook(io.BytesIO(response.content))
     assert excel.PEOPLE_SHEET in book.sheetnames
+    assert download_name(response) == ("import-template.xlsx", "人员导入模板.xlsx")
 
 
 def _upload(client, data: bytes, name="people.xlsx"):

@@ -125,3 +125,24 @@ def test_people_sheet_is_guarded_too():
     with pytest.raises(reader.Reject) as refused:
         read(rewrite_sheet(buffer.getvalue(), declare("A1:XFD1048576")))
     assert refused.value.issue.sheet == PEOPLE_SHEET
+
+
+def test_a_sheet_whose_first_row_is_empty_has_no_header():
+    wb = Workbook()
+    ws = wb.active
+    ws.title = UNIT_SHEET
+    ws.append([])
+    ws.append([c.header for c in UNIT_COLUMNS if not c.optional_header])  # row 2: too late
+    ws.append(["DZB", "党政综合办公室", "机关部门", ""])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    units, _people, out = read(buffer.getvalue())
+    assert units.present and not units.rows
+    assert {(i.sheet, i.row) for i in out.issues} == {(UNIT_SHEET, 1)}
+    assert len(out.issues) == len([c for c in UNIT_COLUMNS if not c.optional_header])
+
+
+def test_a_file_refused_as_a_whole_names_no_sheet_and_names_the_file():
+    with pytest.raises(reader.Reject) as refused:
+        read(b"name,age\n", filename="people.csv")
+    assert refused.value.issue.sheet == "" and "people.csv" in refused.value.issue.reason

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -45,12 +44,3 @@ def scheme_crumbs(scheme: Scheme, *last: str) -> list[tuple[str, str]]:
     """Breadcrumbs from the schemes list through ``scheme`` (to the page titled ``last``)."""
     root = (_("Schemes"), reverse("appraisal:schemes"))
     return _trail(root, scheme, reverse("appraisal:scheme", args=[scheme.pk]), last)
-
-
-def xlsx_response(data: bytes, stem: str) -> HttpResponse:
-    """An Excel workbook as a download named ``stem``.xlsx."""
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-    return response

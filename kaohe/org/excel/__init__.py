@@ -2,7 +2,7 @@
 
 The file layout is the one office users fill today: Chinese sheet and column names, Chinese labels
 for every choice (with drop-down lists), dates as dates. The import is all-or-nothing: the whole
-file is read (:mod:`.reader`, the one module that opens a workbook) and checked (:mod:`.checks`)
+file is read (:mod:`.reader`, through the platform's safe reader) and checked (:mod:`.checks`)
 against the same rules as the services (:mod:`kaohe.org.rules`) and the importing user's scope
 before anything is written; every problem is reported with its sheet, row and column
 (:mod:`.issues`); then :mod:`.importer` writes units and people through the services in one
@@ -13,15 +13,24 @@ The names below are the package's public face; callers import them from ``kaohe.
 """
 
 from .cells import parse_date
-from .export import export_people, export_units
+from .export import export_people, export_units, people_filename
 from .importer import ImportResult, import_workbook
 from .issues import ImportIssue
-from .template import HELP_SHEET, PEOPLE_COLUMNS, PEOPLE_SHEET, UNIT_COLUMNS, UNIT_SHEET, build_template
+from .template import (
+    HELP_SHEET,
+    PEOPLE_COLUMNS,
+    PEOPLE_SHEET,
+    TEMPLATE_FILENAME,
+    UNIT_COLUMNS,
+    UNIT_SHEET,
+    build_template,
+)
 
 __all__ = [
     "HELP_SHEET",
     "PEOPLE_COLUMNS",
     "PEOPLE_SHEET",
+    "TEMPLATE_FILENAME",
     "UNIT_COLUMNS",
     "UNIT_SHEET",
     "ImportIssue",
@@ -31,4 +40,5 @@ __all__ = [
     "export_units",
     "import_workbook",
     "parse_date",
+    "people_filename",
 ]

@@ -18,6 +18,11 @@ from .template import (
 )
 
 
+def people_filename(unit: Unit | None) -> str:
+    """The download name of an export of people: ``示范镇人员名册.xlsx``, the unit they are of first."""
+    return f"{unit.name if unit is not None else ''}人员名册.xlsx"
+
+
 def _unit_row(unit: Unit, parent_codes: dict[int, str]) -> list[Any]:
     return [
         unit.code,

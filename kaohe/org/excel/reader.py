@@ -1,25 +1,23 @@
 """Reading an uploaded workbook into rows, each with its sheet and row number and its cells parsed.
 
-The only module of the import that opens a workbook (openpyxl, read-only): the size of the upload,
-its unpacked size and the size each read sheet declares are bounded before a row is read, so a
-small file that claims a million rows is refused instead of being iterated.
+The workbook is opened by the platform's one safe reader (:func:`kaohe.platform.excel.read_workbook`):
+the size of the upload, its unpacked size and the size each read sheet declares are bounded before a
+row is read, so a small file that claims a million rows is refused instead of being iterated. This
+module adds what the import needs: the 单位 and 人员 sheets, their header row and parsed cells.
 """
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+
+from kaohe.platform import excel as platform_excel
 
 from .cells import cell_text, parse_cell
 from .issues import Collector, ImportIssue
 from .template import PEOPLE_COLUMNS, PEOPLE_SHEET, UNIT_COLUMNS, UNIT_SHEET, Column
 
-ZIP_MAGIC = b"PK\x03\x04"
 MAX_ROWS = 100_000  # per sheet, the header included; far above any organisation's people
 MAX_COLUMNS = 200  # per sheet; the template has 13
 
@@ -49,68 +47,14 @@ def _refuse(reason: str, sheet: str = "") -> Reject:
     return Reject(ImportIssue(sheet, None, "", reason))
 
 
-def _read_bytes(fileobj: BinaryIO | str | Path) -> bytes:
-    limit = settings.KAOHE_MAX_UPLOAD_BYTES
-    if isinstance(fileobj, str | Path):
-        with open(fileobj, "rb") as fh:
-            data = fh.read(limit + 1)
-    else:
-        if hasattr(fileobj, "seek"):
-            fileobj.seek(0)
-        data = fileobj.read(limit + 1)
-    if len(data) > limit:
-        raise _refuse(_("The file is larger than the limit of %(mb)s MB.") % {"mb": f"{limit / 1048576:g}"})
-    return data
-
-
-def _open_workbook(data: bytes):
-    not_xlsx = _(
-        "The file is not an Excel workbook (.xlsx). Save it in Excel as “Excel workbook (*.xlsx)” and try again."
-    )
-    if not data.startswith(ZIP_MAGIC):
-        raise _refuse(not_xlsx)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            # A small file that unpacks to gigabytes is an attack, not a workbook.
-            if sum(info.file_size for info in archive.infolist()) > 20 * settings.KAOHE_MAX_UPLOAD_BYTES:
-                raise _refuse(_("The workbook unpacks to too much data."))
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Reject:
-        raise
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise _refuse(not_xlsx) from None
-
-
-def _too_large(filename: str, sheet: str) -> Reject:
-    reason = _(
-        "%(file)s: the sheet %(sheet)s is larger than %(max_rows)s rows or %(max_columns)s columns; split it into smaller files."
-    ) % {"file": filename, "sheet": sheet, "max_rows": MAX_ROWS, "max_columns": MAX_COLUMNS}
-    return _refuse(reason, sheet)
-
-
-def _rows(wb, name: str, filename: str):
-    """The cell values of sheet ``name``, row by row, refusing a sheet beyond the limits: first by
-    the size it declares (``<dimension ref="A1:XFD1048576">``), then, for a sheet that declares
-    none, as the rows are read."""
-    ws = wb[name]
-    if (ws.max_row or 0) > MAX_ROWS or (ws.max_column or 0) > MAX_COLUMNS:
-        raise _too_large(filename, name)
-    for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-        if number > MAX_ROWS or len(cells) > MAX_COLUMNS:
-            raise _too_large(filename, name)
-        yield cells
-
-
-def _is_blank(cells) -> bool:
-    return cells is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in cells)
-
-
-def _read_sheet(wb, name: str, columns: list[Column], out: Collector, filename: str) -> Sheet:
-    if name not in wb.sheetnames:
+def _read_sheet(
+    rows: list[platform_excel.Row] | None, name: str, columns: list[Column], out: Collector
+) -> Sheet:
+    if rows is None:
         return Sheet()
     sheet = Sheet(present=True)
-    rows = _rows(wb, name, filename)
-    header = next(rows, None) or ()
+    # The header is row 1; a sheet whose first row is empty has none (every column is missing).
+    header = rows[0].values if rows and rows[0].number == 1 else ()
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
         title = cell_text(cell).rstrip("*＊").strip()
@@ -122,17 +66,15 @@ def _read_sheet(wb, name: str, columns: list[Column], out: Collector, filename: 
     if missing:
         return sheet
     sheet.columns = [c for c in columns if c.header in positions]
-    for number, cells in enumerate(rows, start=2):
-        if _is_blank(cells):
-            continue
+    for row in rows[1:] if header else rows:
         values: dict[str, Any] = {}
         for column in sheet.columns:
             index = positions[column.header]
-            value, problem = parse_cell(column, cells[index] if index < len(cells) else None)
+            value, problem = parse_cell(column, row.values[index] if index < len(row.values) else None)
             if problem:
-                out.add(name, number, column.header, problem)
+                out.add(name, row.number, column.header, problem)
             values[column.field] = value
-        sheet.rows.append(Row(name, number, values))
+        sheet.rows.append(Row(name, row.number, values))
     return sheet
 
 
@@ -141,20 +83,27 @@ def read_workbook(
 ) -> tuple[Sheet, Sheet]:
     """The 单位 and 人员 sheets of an upload (a binary file or a path), their cell problems added to
     ``out``. Raises :class:`Reject` for a file that cannot be read at all: too large, not an .xlsx,
-    a sheet beyond :data:`MAX_ROWS` or :data:`MAX_COLUMNS`, or neither sheet present."""
-    if not filename:
-        filename = Path(fileobj).name if isinstance(fileobj, str | Path) else "workbook"
-    wb = _open_workbook(_read_bytes(fileobj))
+    a sheet beyond :data:`MAX_ROWS` or :data:`MAX_COLUMNS` (by what it declares or what it holds),
+    or neither sheet present. The messages name ``filename`` (else the upload's or the path's name).
+    """
     try:
-        if UNIT_SHEET not in wb.sheetnames and PEOPLE_SHEET not in wb.sheetnames:
-            raise _refuse(
-                _(
-                    "The workbook has neither a sheet named %(units)s nor one named %(people)s; start from the template."
-                )
-                % {"units": UNIT_SHEET, "people": PEOPLE_SHEET}
+        sheets = platform_excel.read_workbook(
+            fileobj,
+            sheets=[UNIT_SHEET, PEOPLE_SHEET],
+            max_rows=MAX_ROWS,
+            max_cols=MAX_COLUMNS,
+            filename=filename,
+            refuse_declared=True,
+        )
+    except platform_excel.WorkbookRefusal as refusal:
+        raise _refuse(str(refusal), refusal.sheet) from None
+    if not sheets:
+        raise _refuse(
+            _(
+                "The workbook has neither a sheet named %(units)s nor one named %(people)s; start from the template."
             )
-        units = _read_sheet(wb, UNIT_SHEET, UNIT_COLUMNS, out, filename)
-        people = _read_sheet(wb, PEOPLE_SHEET, PEOPLE_COLUMNS, out, filename)
-    finally:
-        wb.close()
+            % {"units": UNIT_SHEET, "people": PEOPLE_SHEET}
+        )
+    units = _read_sheet(sheets.get(UNIT_SHEET), UNIT_SHEET, UNIT_COLUMNS, out)
+    people = _read_sheet(sheets.get(PEOPLE_SHEET), PEOPLE_SHEET, PEOPLE_COLUMNS, out)
     return units, people

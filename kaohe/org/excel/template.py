@@ -4,7 +4,6 @@ help) and the workbook writer that lays them out with their drop-down lists.
 The export (:mod:`.export`) writes the same layout with rows, so an edited export imports back.
 """
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -16,10 +15,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kaohe.platform.excel import workbook_bytes
+
 HELP_SHEET = "说明"
 UNIT_SHEET = "单位"
 PEOPLE_SHEET = "人员"
 TEMPLATE_ROWS = 1000  # rows that carry the drop-down lists in a blank template
+TEMPLATE_FILENAME = "人员导入模板.xlsx"  # the blank template's download name
 
 # Chinese labels of the stored choice values, as users write them in the file.
 UNIT_KIND_LABELS = {
@@ -228,9 +230,7 @@ def workbook(
     _help_sheet(wb)
     _data_sheet(wb, UNIT_SHEET, UNIT_COLUMNS, unit_rows, blank)
     _data_sheet(wb, PEOPLE_SHEET, PEOPLE_COLUMNS, people_rows, blank)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def build_template() -> bytes:

@@ -20,6 +20,7 @@ from kaohe.appraisal.services.schemes import import_scheme
 from kaohe.audit.models import Event
 from tests.conftest import make_person
 from tests.integration.appraisal import helpers
+from tests.integration.downloads import download_name
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +103,7 @@ def test_results_workbook_has_one_sheet_per_track_with_ranks_and_grades(org, log
         ("—", "N001", "钱新", 100, "不定等次"),
     ]
     assert rows[4][7] == "谈话提醒"  # the bottom of the track: the tail rule's action
+    assert download_name(response) == ("results-2025Q2.xlsx", "示范镇2025年第二季度考核结果.xlsx")
 
 
 def test_feedback_report_shows_each_indicator_with_rank_strengths_radar_and_trend(org, login):

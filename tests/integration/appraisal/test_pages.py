@@ -186,10 +186,30 @@ def test_the_kpi_form_reads_a_workbook_and_names_the_row_it_refuses(org, login):
     response = client.post(f"/appraisal/periods/{p.pk}/kpis/", {})
     assert _errors(response, "file") == ["Choose an Excel file."]
     response = client.post(f"/appraisal/periods/{p.pk}/kpis/", {"file": SimpleUploadedFile("k.xlsx", b"a,b")})
-    assert _errors(response, "file") == ["Expected an Excel workbook (.xlsx) of at most 5 MB."]
+    assert _errors(response, "file") == [
+        "k.xlsx is not an Excel workbook (.xlsx). Save it in Excel as “Excel workbook (*.xlsx)” and try again."
+    ]
     book = _workbook([["工号", "指标", "度量", "实际", "目标"], ["A002", "业务", "", 5, 10]])
     response = client.post(f"/appraisal/periods/{p.pk}/kpis/", {"file": book}, follow=True)
     assert "row 2: 业务 is not one KPI indicator of the scheme." in _messages(response)
+    assert not Kpi.objects.exists()
+
+
+def test_a_kpi_workbook_with_content_far_right_of_the_columns_is_refused_and_nothing_stored(org, login):
+    """The KPI import reads with the platform's bounded reader (issue 11: one safe Excel reader)."""
+    p = helpers.period(org.root)
+    client = helpers.in_english(login("office"))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["工号", "指标", "度量", "实际", "目标"])
+    ws.cell(row=2, column=16000, value="x")  # a cell near column XFD
+    buf = BytesIO()
+    wb.save(buf)
+    response = client.post(
+        f"/appraisal/periods/{p.pk}/kpis/", {"file": SimpleUploadedFile("k.xlsx", buf.getvalue())}
+    )
+    (error,) = _errors(response, "file")
+    assert "k.xlsx" in error and "columns" in error
     assert not Kpi.objects.exists()
 
 

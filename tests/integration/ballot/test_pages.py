@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from kaohe.ballot import services
 from kaohe.ballot.models import Ballot, PaperEntry
 from kaohe.ballot.selectors import allowed_people, member_group
+from tests.integration.downloads import download_name
 
 from .helpers import answers_for, make_campaign
 
@@ -86,6 +87,14 @@ def test_codes_export_to_excel(org, campaign, login):
     )
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(rows) == 5 and services.find_code(rows[1][3])
+    assert download_name(response) == ("codes.xlsx", "示范镇2025年度年度测评一次性测评码（群众代表）.xlsx")
+
+
+def test_the_results_download_is_named_by_unit_period_and_campaign_each_said_once(org, login):
+    closed = make_campaign(org.root, name="2025年度示范镇民主测评", state="closed")
+    response = login("office").get(reverse("ballot:results_export", args=[closed.pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert download_name(response) == ("ballot-results.xlsx", "2025年度示范镇民主测评结果.xlsx")
 
 
 def test_paper_sheets_count_when_two_clerks_agree_and_differences_block_closing(org, campaign, login):

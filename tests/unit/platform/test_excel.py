@@ -1,16 +1,18 @@
 """The safe Excel reader and the download response: no database, workbooks made in the test."""
 
 import io
+import re
 import time
 import urllib.parse
 import zipfile
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from kaohe.platform.downloads import content_disposition
 from kaohe.platform.errors import Refusal
-from kaohe.platform.excel import Row, read_workbook, workbook_bytes, xlsx_response
+from kaohe.platform.excel import Row, WorkbookRefusal, read_workbook, workbook_bytes, xlsx_response
 from kaohe.platform.uploads import XLSX
 
 
@@ -82,6 +84,68 @@ def test_content_right_of_the_column_limit_is_refused():
     assert caught.value.code == "too_many_columns" and "kpi.xlsx" in str(caught.value)
 
 
+def _declare(data: bytes, ref: str | None) -> bytes:
+    """``data`` with its first sheet's declared size set to ``ref`` (or removed, for None)."""
+    tag = f'<dimension ref="{ref}"/>' if ref else ""
+    return _rewrite(
+        data, "xl/worksheets/sheet1.xml", lambda xml: re.sub(r'<dimension ref="[^"]*"\s*/>', tag, xml)
+    )
+
+
+@pytest.mark.parametrize("ref", [None, "A1:B1"])  # undeclared, or declared narrower than it is
+def test_content_far_right_of_the_limit_is_refused_past_empty_columns(ref):
+    data = _declare(_book(Sheet=[["a", None, None, None, "far"]]), ref)
+    with pytest.raises(WorkbookRefusal) as caught:
+        read_workbook(data, max_rows=5, max_cols=2)
+    assert caught.value.code == "too_many_columns"
+    assert read_workbook(data, max_rows=5, max_cols=5) == {"Sheet": [Row(1, ("a", None, None, None, "far"))]}
+
+
+def test_rows_padded_out_to_a_formatted_empty_cell_are_read_within_bounds():
+    wb = Workbook()
+    ws = wb.active
+    for r in range(1, 4):
+        ws.cell(row=r, column=1, value=f"r{r}")
+        ws.cell(row=r, column=8).font = Font(bold=True)  # written as an empty cell in column H
+    data = workbook_bytes(wb)
+    # three rows of 8 cells fit the 6 × 6 cells that rows at the limit would take...
+    assert read_workbook(data, max_rows=5, max_cols=5) == {"Sheet": [Row(r, (f"r{r}",)) for r in (1, 2, 3)]}
+    ws.cell(row=1, column=16384).font = Font(bold=True)  # ...one padded out to column XFD does not
+    with pytest.raises(WorkbookRefusal) as caught:
+        read_workbook(workbook_bytes(wb), max_rows=5, max_cols=5)
+    assert caught.value.code == "too_many_columns"
+
+
+def test_refuse_declared_refuses_a_sheet_by_the_size_it_declares_before_reading_a_row():
+    data = _declare(_book(人员=[["a", "b"]]), "A1:XFD1048576")
+    assert read_workbook(data, max_rows=100, max_cols=10) == {"人员": [Row(1, ("a", "b"))]}
+    with pytest.raises(WorkbookRefusal) as caught:
+        read_workbook(data, max_rows=100, max_cols=10, filename="huge.xlsx", refuse_declared=True)
+    assert caught.value.code == "declared_too_large" and caught.value.sheet == "人员"
+    assert all(part in str(caught.value) for part in ("huge.xlsx", "人员", "100", "10"))
+
+
+@pytest.mark.parametrize(("ref", "refused"), [("A1:J100", False), ("A1:J101", True), ("A1:K2", True)])
+def test_refuse_declared_allows_the_limits_exactly(ref, refused):
+    data = _declare(_book(Sheet=[["a"]]), ref)
+    if refused:
+        with pytest.raises(WorkbookRefusal):
+            read_workbook(data, max_rows=100, max_cols=10, refuse_declared=True)
+    else:
+        assert read_workbook(data, max_rows=100, max_cols=10, refuse_declared=True) == {
+            "Sheet": [Row(1, ("a",))]
+        }
+
+
+def test_a_refusal_is_a_refusal_that_names_its_sheet_or_none():
+    with pytest.raises(WorkbookRefusal) as whole:
+        read_workbook(b"name,age\n", max_rows=5, max_cols=5)
+    with pytest.raises(WorkbookRefusal) as one:
+        read_workbook(_book(说明=[["x"]], 人员=[["a"], ["b"]]), sheets=["人员"], max_rows=1, max_cols=5)
+    assert isinstance(whole.value, Refusal) and whole.value.sheet == ""
+    assert one.value.code == "too_many_rows" and one.value.sheet == "人员"
+
+
 def test_a_zip_bomb_is_refused_before_openpyxl_opens_it():
     bomb = _rewrite(
         _book(Sheet=[["a"]]),
@@ -125,6 +189,19 @@ def test_a_chinese_file_name_is_sent_as_rfc_5987_with_an_ascii_fallback():
     assert urllib.parse.unquote(encoded) == '人员名单 "2026".xlsx'
 
 
+def test_an_ascii_fallback_name_may_be_given_beside_the_chinese_one():
+    header = content_disposition("示范镇2026年12月考核结果.xlsx", fallback="results-2026-12.xlsx")
+    assert header.startswith("attachment; filename=\"results-2026-12.xlsx\"; filename*=UTF-8''")
+    assert urllib.parse.unquote(header.split("''", 1)[1]) == "示范镇2026年12月考核结果.xlsx"
+    assert 'filename="a_b_.xlsx"' in content_disposition("x.xlsx", fallback='a"b名.xlsx')
+
+
+def test_a_name_with_a_slash_or_a_control_character_stays_one_file_name():
+    header = content_disposition("党政/综合办\\\n名册.xlsx")
+    assert header.startswith('attachment; filename="__________.xlsx"; ')
+    assert urllib.parse.unquote(header.split("''", 1)[1]) == "党政_综合办__名册.xlsx"
+
+
 def test_the_response_carries_the_workbook_and_its_name():
     wb = Workbook()
     wb.active.append(["a"])
@@ -133,3 +210,6 @@ def test_the_response_carries_the_workbook_and_its_name():
     assert "filename*=UTF-8''%E8%80%83%E6%A0%B8%E7%BB%93%E6%9E%9C.xlsx" in response["Content-Disposition"]
     assert read_workbook(response.content, max_rows=5, max_cols=5) == {"Sheet": [Row(1, ("a",))]}
     assert xlsx_response(b"PK", "a.xlsx").content == b"PK"
+    assert (
+        'filename="kpi.xlsx"' in xlsx_response(b"PK", "指标.xlsx", fallback="kpi.xlsx")["Content-Disposition"]
+    )
