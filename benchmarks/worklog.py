@@ -35,6 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
+
+from benchmarks.common import PERSON_COLUMNS  # noqa: E402
+
 BENCH_CODE = "BENCH"
 RATES_UNIT = "BENCH-U0"  # the 10,000-person unit
 TOKEN_PREFIX = "kh_bench"
@@ -90,6 +93,7 @@ def generate(people: int, days: int, writers: int, seed: int = 1) -> None:
 
     from kaohe.accounts.models import hash_token
     from kaohe.platform.calendar import WorkCalendar
+    from kaohe.worklog.models import Stat
     from kaohe.worklog.workdays import month_start, week_start
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -159,18 +163,7 @@ def generate(people: int, days: int, writers: int, seed: int = 1) -> None:
         person_unit.append(sec.pk)
     _bulk(
         "org_person",
-        [
-            "id",
-            "staff_no",
-            "name",
-            "unit_id",
-            "identity",
-            "staffing",
-            "post_type",
-            "post_level",
-            "start_date",
-            "active",
-        ],
+        ["id", *PERSON_COLUMNS],
         rows,
         pg,
         extra={"gender": ""},
@@ -283,22 +276,7 @@ def generate(people: int, days: int, writers: int, seed: int = 1) -> None:
         )
     _bulk(
         "worklog_stat",
-        [
-            "person_id",
-            "unit_id",
-            "period",
-            "start",
-            "working_days",
-            "filled",
-            "on_time",
-            "late",
-            "approved",
-            "returned",
-            "review_seconds",
-            "missed",
-            "notices",
-            "deduction",
-        ],
+        ["person_id", "unit_id", "period", "start", *Stat.COUNTERS],
         stat_rows,
         pg,
     )
@@ -399,21 +377,29 @@ def _bulk(table: str, columns: list[str], rows: list[tuple], pg: bool, extra: di
 # operator guide recommends, or gunicorn — DEBUG off (KAOHE_ENV=production) and persistent database
 # connections, as in production.
 
-WRK_SUBMIT = r"""
--- one POST /api/worklog/logs per writer: writers are dealt out to the wrk threads
+# Put before every script: each wrk thread numbered (``tid``, from 1), and ``deal`` to give each
+# thread its share of the lines of a file (one writer or one code a line).
+WRK_THREADS = r"""
 local counter = 0
 function setup(thread)
   counter = counter + 1
   thread:set("tid", counter)
 end
-function init(args)
-  local nthreads = tonumber(args[2])
-  pids = {}
+function deal(path, nthreads)
+  local mine = {}
   local i = 0
-  for line in io.lines(args[1]) do
-    if i % nthreads == tid - 1 then pids[#pids + 1] = line end
+  for line in io.lines(path) do
+    if i % nthreads == tid - 1 then mine[#mine + 1] = line end
     i = i + 1
   end
+  return mine
+end
+"""
+
+WRK_SUBMIT = r"""
+-- one POST /api/worklog/logs per writer: writers are dealt out to the wrk threads
+function init(args)
+  pids = deal(args[1], tonumber(args[2]))
   idx = 0
   statuses = {}
   body = '{"content": "走访群众3户，整理台账。", "tags": ["village_visit"]}'
@@ -430,11 +416,6 @@ end
 """
 
 WRK_BARE = r"""
-local counter = 0
-function setup(thread)
-  counter = counter + 1
-  thread:set("tid", counter)
-end
 function init(args)
   idx = 0
   statuses = {}
@@ -449,7 +430,7 @@ function response(status, headers, body)
 end
 """
 
-# Appended to both scripts: a JSON line with the latency percentiles and the status counts.
+# Appended to every script: a JSON line with the latency percentiles and the status counts.
 WRK_DONE = r"""
 local threads = {}
 local _setup = setup
@@ -555,12 +536,12 @@ def _cpu_seconds(port: int, database: str) -> tuple[float, float]:
 
 
 def run_wrk(script: str, port: int, seconds: float, connections: int, threads: int, *args: str) -> dict:
-    """Run wrk with ``script`` (plus the summary) against 127.0.0.1; returns its summary, with the
+    """Run wrk with ``script`` (after :data:`WRK_THREADS`, before the summary) against 127.0.0.1; returns its summary, with the
     CPU milliseconds per request of the server's processes and of PostgreSQL during the run."""
     import tempfile
 
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script + WRK_DONE)
+        f.write(WRK_THREADS + script + WRK_DONE)
     database = os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1]
     app0, db0 = _cpu_seconds(port, database)
     try:
