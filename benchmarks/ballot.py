@@ -203,7 +203,7 @@ def vote(seconds: float, connections: int, n_codes: int, port: int, worker_class
     import json
     import tempfile
 
-    from benchmarks.worklog import loadavg, run_wrk, serve, server_env
+    from benchmarks.common import loadavg, run_wrk, serve, server_env
     from kaohe.ballot import services
     from kaohe.ballot.services import GroupSpec
 
