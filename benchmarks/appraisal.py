@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://root@127.0.0.1:5432/kaohe_bench_cycle")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
 
+from benchmarks.common import PERSON_COLUMNS  # noqa: E402
+
 N_UNITS, PER_UNIT = 50, 2_000
 LEAVES = ["党建", "业务", "作风", "创新", "协作"]
 GROUPS = {"领导": 40, "同事": 40, "服务对象": 20}  # rater group → weight (%)
@@ -90,6 +92,7 @@ def generate():
     from kaohe.appraisal.services.schemes import import_scheme
     from kaohe.appraisal.services.scoring import get_or_create_sheet
     from kaohe.org.models import Unit
+    from kaohe.worklog.models import Stat
 
     call_command("flush", interactive=False, verbosity=0)
     root = Unit.objects.create(code="BROOT", name="基准市", kind="party_government")
@@ -105,23 +108,11 @@ def generate():
         copy(
             cur,
             "org_person",
-            [
-                "staff_no",
-                "name",
-                "gender",
-                "unit_id",
-                "identity",
-                "staffing",
-                "post_type",
-                "post_level",
-                "start_date",
-                "active",
-            ],
+            [*PERSON_COLUMNS, "gender"],
             (
                 (
                     f"P{i:06d}",
                     f"人员{i}",
-                    "M",
                     units[i // PER_UNIT].pk,
                     "general",
                     "established",
@@ -129,6 +120,7 @@ def generate():
                     "junior",
                     "2015-01-01",
                     "t",
+                    "M",
                 )
                 for i in range(n)
             ),
@@ -158,22 +150,7 @@ def generate():
         copy(
             cur,
             "worklog_stat",
-            [
-                "person_id",
-                "unit_id",
-                "period",
-                "start",
-                "working_days",
-                "filled",
-                "on_time",
-                "late",
-                "approved",
-                "returned",
-                "review_seconds",
-                "missed",
-                "notices",
-                "deduction",
-            ],
+            ["person_id", "unit_id", "period", "start", *Stat.COUNTERS],
             (
                 (
                     int(ids[i]),

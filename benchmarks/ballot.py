@@ -174,19 +174,8 @@ def tally() -> None:
 WRK_VOTE = r"""
 -- one POST /ballot/code/ per code (the codes are dealt out to the wrk threads), with the CSRF cookie
 -- and token of one GET made before the run
-local counter = 0
-function setup(thread)
-  counter = counter + 1
-  thread:set("tid", counter)
-end
 function init(args)
-  local nthreads = tonumber(args[2])
-  codes = {}
-  local i = 0
-  for line in io.lines(args[1]) do
-    if i % nthreads == tid - 1 then codes[#codes + 1] = line end
-    i = i + 1
-  end
+  codes = deal(args[1], tonumber(args[2]))
   local f = io.open(args[3])
   cookie = f:read("*l")
   form = f:read("*l")
@@ -214,7 +203,7 @@ def vote(seconds: float, connections: int, n_codes: int, port: int, worker_class
     import json
     import tempfile
 
-    from benchmarks.worklog import loadavg, run_wrk, serve, server_env
+    from benchmarks.common import loadavg, run_wrk, serve, server_env
     from kaohe.ballot import services
     from kaohe.ballot.services import GroupSpec
 

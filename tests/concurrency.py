@@ -3,11 +3,21 @@
 import threading
 from collections.abc import Callable
 
+import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
+from django.db import connection, connections
 from django.utils import translation
 
 THREADS = 8
+
+# The marks of a module of races: real transactions, and only on PostgreSQL.
+RACE_MARKS = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="concurrent transactions need PostgreSQL; SQLite serialises writers (set DATABASE_URL)",
+    ),
+]
 
 
 def race(action: Callable[[], object], threads: int = THREADS) -> list[str]:

@@ -104,6 +104,17 @@ def get_unit_for_user(user, pk, roles: Iterable[str] | None = None) -> Unit:
         raise Http404 from None
 
 
+def unit_or_first_for_user(user, pk, roles: Iterable[str] | None = None) -> Unit:
+    """The unit ``pk`` of the user's scope (404 outside it) or, without ``pk``, the scope's first
+    unit by path — the unit a page shows before one is chosen; PermissionDenied for an empty scope."""
+    if pk:
+        return get_unit_for_user(user, pk, roles)
+    unit = units_for_user(user, roles).order_by("path").first()
+    if unit is None:
+        raise PermissionDenied
+    return unit
+
+
 def get_person_for_user(user, pk, roles: Iterable[str] | None = None) -> Person:
     try:
         return people_for_user(user, roles).select_related("unit", "position", "reviewer", "user").get(pk=pk)

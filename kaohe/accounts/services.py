@@ -34,11 +34,7 @@ def _check_password(password: str, user) -> None:
         raise ValidationError({"password": exc.messages}) from None
 
 
-@transaction.atomic
-def create_account(*, actor, person: Person, username: str, password: str | None = None):
-    """Create the login account of ``person``. Without a password the account cannot log in until
-    one is set (:func:`set_password`). Roles are granted separately (:func:`grant_role`)."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
+def _refuse_second_account(person: Person) -> None:
     if person.user_id is not None:
         raise ValidationError(
             {
@@ -46,6 +42,33 @@ def create_account(*, actor, person: Person, username: str, password: str | None
                 % {"person": person, "username": person.user}
             }
         )
+
+
+def _give_account(*, actor, person: Person, user, action: str, after: dict):
+    """Make ``user`` the account of ``person`` and record it (creating and linking both end here)."""
+    person.user = user
+    person.save(update_fields=["user"])
+    record(actor=actor, action=action, obj=user, after=after)
+    return user
+
+
+def _set_flag(obj, field: str, value: bool, *, actor, action: str, fields: list[str]):
+    """Set one boolean field of ``obj`` (no-op when it already has ``value``) and record the change."""
+    if getattr(obj, field) == value:
+        return obj
+    before = snapshot(obj, fields)
+    setattr(obj, field, value)
+    obj.save(update_fields=[field])
+    record(actor=actor, action=action, obj=obj, before=before, after=snapshot(obj, fields))
+    return obj
+
+
+@transaction.atomic
+def create_account(*, actor, person: Person, username: str, password: str | None = None):
+    """Create the login account of ``person``. Without a password the account cannot log in until
+    one is set (:func:`set_password`). Roles are granted separately (:func:`grant_role`)."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    _refuse_second_account(person)
     user = get_user_model()(username=username)
     user.full_clean(exclude=["password"])
     if password is None:
@@ -54,15 +77,8 @@ def create_account(*, actor, person: Person, username: str, password: str | None
         _check_password(password, user)
         user.set_password(password)
     user.save()
-    person.user = user
-    person.save(update_fields=["user"])
-    record(
-        actor=actor,
-        action="accounts.account.create",
-        obj=user,
-        after={**snapshot(user, USER_FIELDS), "person_id": person.pk, "password_set": password is not None},
-    )
-    return user
+    after = {**snapshot(user, USER_FIELDS), "person_id": person.pk, "password_set": password is not None}
+    return _give_account(actor=actor, person=person, user=user, action="accounts.account.create", after=after)
 
 
 @transaction.atomic
@@ -71,13 +87,7 @@ def link_account(*, actor, person: Person, user):
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.user_id == user.pk:
         return user
-    if person.user_id is not None:
-        raise ValidationError(
-            {
-                "person": _("%(person)s already has the account %(username)s.")
-                % {"person": person, "username": person.user}
-            }
-        )
+    _refuse_second_account(person)
     other = Person.objects.filter(user=user).first()
     if other is not None:
         raise ValidationError(
@@ -86,15 +96,8 @@ def link_account(*, actor, person: Person, user):
                 % {"username": user, "person": other}
             }
         )
-    person.user = user
-    person.save(update_fields=["user"])
-    record(
-        actor=actor,
-        action="accounts.account.link",
-        obj=user,
-        after={"user_id": user.pk, "person_id": person.pk},
-    )
-    return user
+    after = {"user_id": user.pk, "person_id": person.pk}
+    return _give_account(actor=actor, person=person, user=user, action="accounts.account.link", after=after)
 
 
 @transaction.atomic
@@ -109,19 +112,8 @@ def set_password(*, actor, user, password: str) -> None:
 @transaction.atomic
 def set_active(*, actor, user, active: bool):
     """Enable or disable an account (a disabled account cannot log in, and cannot review)."""
-    before = snapshot(user, USER_FIELDS)
-    if user.is_active == active:
-        return user
-    user.is_active = active
-    user.save(update_fields=["is_active"])
-    record(
-        actor=actor,
-        action="accounts.account.set_active",
-        obj=user,
-        before=before,
-        after=snapshot(user, USER_FIELDS),
-    )
-    return user
+    action = "accounts.account.set_active"
+    return _set_flag(user, "is_active", active, actor=actor, action=action, fields=USER_FIELDS)
 
 
 @transaction.atomic
@@ -156,19 +148,8 @@ def create_api_token(*, actor, user, name: str, expires: datetime | None = None)
 @transaction.atomic
 def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
-    if token.revoked:
-        return token
-    before = snapshot(token, TOKEN_FIELDS)
-    token.revoked = True
-    token.save(update_fields=["revoked"])
-    record(
-        actor=actor,
-        action="accounts.token.revoke",
-        obj=token,
-        before=before,
-        after=snapshot(token, TOKEN_FIELDS),
-    )
-    return token
+    action = "accounts.token.revoke"
+    return _set_flag(token, "revoked", True, actor=actor, action=action, fields=TOKEN_FIELDS)
 
 
 def columns_and_converters(connection, model, alias: str) -> tuple[str, list]:

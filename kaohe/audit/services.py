@@ -153,28 +153,10 @@ def event(
     )
 
 
-def record(
-    *,
-    actor: Any,
-    action: str,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: str = "",
-    object_repr: str = "",
-    before: Any = None,
-    after: Any = None,
-) -> Event:
-    """Append an event. ``actor`` is a user, or None for the system (jobs, the command line); the
-    unit is that of ``obj``."""
-    ev = event(
-        actor=actor,
-        action=action,
-        obj=obj,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
-        before=before,
-        after=after,
-    )
+def record(*, actor: Any, action: str, **what: Any) -> Event:
+    """Append an event. ``actor`` is a user, or None for the system (jobs, the command line); ``what``
+    are :func:`event`'s other keywords (``obj``, ``object_type``, ``object_id``, ``object_repr``,
+    ``before``, ``after``), and the unit is that of ``obj``."""
+    ev = event(actor=actor, action=action, **what)
     insert(ev)
     return ev

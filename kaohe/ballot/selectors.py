@@ -162,34 +162,21 @@ class TurnoutRow:
         return self.voted / self.eligible if self.eligible else None
 
 
+def _per_group(rows: QuerySet, count: Count | None = None) -> Counter[int]:
+    """How many of ``rows`` there are per rater group id (or, given, ``count`` of them per group)."""
+    n = Count("pk") if count is None else count
+    return Counter(dict(rows.values_list("group").annotate(n=n).values_list("group", "n")))
+
+
 def turnout(campaign: Campaign) -> list[TurnoutRow]:
     """Per rater group: how many have voted (online and counted paper sheets) and how many may.
     Shown while the campaign is open too: it says how many voted, never how."""
     groups = list(campaign.groups.all())
-    online = Counter(
-        dict(
-            Participation.objects.filter(campaign=campaign)
-            .values_list("group")
-            .annotate(n=Count("pk"))
-            .values_list("group", "n")
-        )
+    online = _per_group(Participation.objects.filter(campaign=campaign))
+    paper = _per_group(
+        PaperEntry.objects.filter(campaign=campaign, counted=True), Count("sheet", distinct=True)
     )
-    paper = Counter(
-        dict(
-            PaperEntry.objects.filter(campaign=campaign, counted=True)
-            .values_list("group")
-            .annotate(n=Count("sheet", distinct=True))
-            .values_list("group", "n")
-        )
-    )
-    codes = Counter(
-        dict(
-            Code.objects.filter(campaign=campaign, void=False)
-            .values_list("group")
-            .annotate(n=Count("pk"))
-            .values_list("group", "n")
-        )
-    )
+    codes = _per_group(Code.objects.filter(campaign=campaign, void=False))
     members: Counter = Counter()
     account_groups = [g for g in groups if g.voting == Voting.ACCOUNT]
     if account_groups:
@@ -305,14 +292,7 @@ def quality(campaign: Campaign) -> Quality:
         .order_by()
     )
     straight = rater_quality.straight_lining(per_ballot, min_ballots=campaign.min_ballots)
-    ballots = Counter(
-        dict(
-            Ballot.objects.filter(campaign=campaign)
-            .values_list("group")
-            .annotate(n=Count("pk"))
-            .values_list("group", "n")
-        )
-    )
+    ballots = _per_group(Ballot.objects.filter(campaign=campaign))
     points = {o.pk: float(o.points) for o in campaign.options.all()}
     marks = (
         BallotLine.objects.filter(campaign=campaign)

@@ -239,20 +239,19 @@ def build_plan(*, today: date, seed: int = DEMO_SEED) -> DemoPlan:
         technical = kind == "institution"
         post_type = "technical" if technical else "management"
         demo_reviewer = code == "DZB"
+        cadre = {"identity": "middle", "staffing": "established", "post_type": post_type}  # head, deputy
         head = person(
             code,
             head_title,
             "established",
             birth_date=birth(35, 52),
-            identity="middle",
-            staffing="established",
-            post_type=post_type,
             post_level=level(1, 4, 3),
             start_date=started(2003),
             reviewer_no=leaders[leader_index].staff_no,
             username="reviewer" if demo_reviewer else AUTO,
             password=DEMO_PASSWORD if demo_reviewer else None,
             grants=(("reviewer", code), ("staff", code)),
+            **cadre,
         )
         if deputy_title:
             person(
@@ -260,12 +259,10 @@ def build_plan(*, today: date, seed: int = DEMO_SEED) -> DemoPlan:
                 deputy_title,
                 "established",
                 birth_date=birth(32, 50),
-                identity="middle",
-                staffing="established",
-                post_type=post_type,
                 post_level=level(2, 5, 2),
                 start_date=started(2006),
                 reviewer_no=head.staff_no,
+                **cadre,
             )
         for n in range(size):
             # Every office has at least one established cadre; the rest are mixed.

@@ -6,7 +6,8 @@ service's message.
 """
 
 import datetime
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -16,12 +17,12 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict, StringConstraints
 
 from kaohe.accounts.models import Role
-from kaohe.accounts.scope import get_unit_for_user, require_role, units_for_user
-from kaohe.org.models import Unit
+from kaohe.accounts.scope import require_role, unit_or_first_for_user
 from kaohe.platform.roles import BROWSE
 
 from . import selectors, services
 from .choices import LogStatus, LogTag
+from .models import WorkLog
 
 router = Router(tags=["work logs"])
 
@@ -122,7 +123,7 @@ def _out(log, attachments: int | None = None) -> LogOut:
     )
 
 
-def _fail(exc: ValidationError):
+def _fail(exc: ValidationError) -> NoReturn:
     raise HttpError(422, "; ".join(exc.messages))
 
 
@@ -183,24 +184,24 @@ def queue(request: HttpRequest):
     return LogList(count=len(items), items=items)
 
 
-@router.post("/worklog/logs/{log_id}/approve", response=LogOut, summary="Approve a log")
-def approve(request: HttpRequest, log_id: Id, body: DecideIn):
+def _decide(request: HttpRequest, log_id: int, decide: Callable[..., WorkLog], comment: str) -> LogOut:
+    """A reviewer's decision on one log in their scope (approve or return), refused as 422."""
     require_role(request.user, Role.REVIEWER)
     log = selectors.get_log_for_user(request.user, log_id)
     try:
-        return _out(services.approve_log(actor=request.user, log=log, comment=body.comment))
+        return _out(decide(actor=request.user, log=log, comment=comment))
     except ValidationError as exc:
         _fail(exc)
+
+
+@router.post("/worklog/logs/{log_id}/approve", response=LogOut, summary="Approve a log")
+def approve(request: HttpRequest, log_id: Id, body: DecideIn):
+    return _decide(request, log_id, services.approve_log, body.comment)
 
 
 @router.post("/worklog/logs/{log_id}/return", response=LogOut, summary="Return a log with a comment")
 def return_(request: HttpRequest, log_id: Id, body: DecideIn):
-    require_role(request.user, Role.REVIEWER)
-    log = selectors.get_log_for_user(request.user, log_id)
-    try:
-        return _out(services.return_log(actor=request.user, log=log, comment=body.comment))
-    except ValidationError as exc:
-        _fail(exc)
+    return _decide(request, log_id, services.return_log, body.comment)
 
 
 @router.post("/worklog/approve", response=Approved, summary="Approve several logs at once (all or none)")
@@ -218,13 +219,7 @@ def approve_many(request: HttpRequest, body: ManyIn):
 @router.get("/worklog/rates", response=list[RatesRow], summary="Rates per person of a unit for a period")
 def rates(request: HttpRequest, q: Query[RatesQuery]):
     require_role(request.user, *BROWSE)
-    unit: Unit | None
-    if q.unit:
-        unit = get_unit_for_user(request.user, q.unit, BROWSE)
-    else:
-        unit = units_for_user(request.user, BROWSE).order_by("path").first()
-        if unit is None:
-            raise HttpError(403, "Forbidden")
+    unit = unit_or_first_for_user(request.user, q.unit, BROWSE)
     rows = selectors.rates_by_person(unit, q.period, q.day or timezone.localdate())[:5000]
     return [
         RatesRow(

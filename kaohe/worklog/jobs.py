@@ -8,10 +8,11 @@ processes at once — changes nothing the second time.
 import logging
 import time
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -30,6 +31,18 @@ from .workdays import log_window, notice_due
 
 logger = logging.getLogger(__name__)
 LOOKBACK_DAYS = 14
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _claim(model: type[M], **fields) -> M | None:
+    """Insert the row that marks a piece of work as done (a day closed, reminders sent, a notice
+    given); None when another run inserted it first: the row's unique key makes the job idempotent."""
+    try:
+        with transaction.atomic():
+            return model._default_manager.create(**fields)
+    except IntegrityError:
+        return None
 
 
 def _units_with_people():
@@ -81,10 +94,8 @@ def close_days(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def close_day(*, unit: Unit, day: date, cal: WorkCalendar, rules: Rules, now: datetime) -> int:
     """Close ``day`` for ``unit``: 1 if this call closed it, 0 if it was closed already."""
-    try:
-        with transaction.atomic():
-            closing = ClosedDay.objects.create(unit=unit, day=day, at=now)
-    except IntegrityError:
+    closing = _claim(ClosedDay, unit=unit, day=day, at=now)
+    if closing is None:
         return 0
     people = expected_people(unit, day)
     ids = [p.pk for p in people]
@@ -134,18 +145,17 @@ def _apply_miss_rule(unit, day, cal, rules, missing: list[Person], now: datetime
             "last": date_format(day),
             "points": rules.deduction_points,
         }
-        try:
-            with transaction.atomic():
-                notice = MissNotice.objects.create(
-                    person=person,
-                    day=day,
-                    first_day=first,
-                    days=n,
-                    points=rules.deduction_points,
-                    reason=reason,
-                    created=now,
-                )
-        except IntegrityError:
+        notice = _claim(
+            MissNotice,
+            person=person,
+            day=day,
+            first_day=first,
+            days=n,
+            points=rules.deduction_points,
+            reason=reason,
+            created=now,
+        )
+        if notice is None:
             continue
         rollups.add([(person.pk, unit.pk, day)], notices=1, deduction=rules.deduction_points)
         record(
@@ -179,10 +189,8 @@ def send_reminders(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def remind_unit(*, unit: Unit, day: date, rules: Rules, now: datetime) -> int:
-    try:
-        with transaction.atomic():
-            run = ReminderRun.objects.create(unit=unit, day=day, at=now)
-    except IntegrityError:
+    run = _claim(ReminderRun, unit=unit, day=day, at=now)
+    if run is None:
         return 0
     people = expected_people(unit, day)
     written = set(WorkLog.objects.filter(day=day, person__in=people).values_list("person_id", flat=True))

@@ -17,7 +17,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.models import Role
-from kaohe.accounts.scope import get_unit_for_user, people_for_user, require_role, units_for_user
+from kaohe.accounts.scope import (
+    people_for_user,
+    require_role,
+    unit_or_first_for_user,
+    units_for_user,
+)
 from kaohe.engine.periods import span
 from kaohe.platform.calendar import package_knows
 from kaohe.platform.downloads import download_response
@@ -262,12 +267,7 @@ def _period_context(request):
     require_role(request.user, *BROWSE)
     form = PeriodForm(request.GET or None)
     unit_id, kind, day = form.values(timezone.localdate())
-    if unit_id:
-        unit = get_unit_for_user(request.user, unit_id, BROWSE)
-    else:
-        unit = units_for_user(request.user, BROWSE).order_by("path").first()
-        if unit is None:
-            raise PermissionDenied
+    unit = unit_or_first_for_user(request.user, unit_id, BROWSE)
     start, end = span(kind, day).bounds
     return {"form": form, "unit": unit, "kind": kind, "day": day, "start": start, "end": end}
 
@@ -326,12 +326,7 @@ def notice_docx(request):
 def _office_unit(request):
     require_role(request.user, Role.OFFICE)
     raw = request.GET.get("unit") or request.POST.get("unit")
-    if raw:
-        return get_unit_for_user(request.user, raw, [Role.OFFICE])
-    unit = units_for_user(request.user, [Role.OFFICE]).order_by("path").first()
-    if unit is None:
-        raise PermissionDenied
-    return unit
+    return unit_or_first_for_user(request.user, raw, [Role.OFFICE])
 
 
 @login_required

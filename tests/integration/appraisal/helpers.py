@@ -5,10 +5,8 @@ from datetime import date
 
 from django.core.files.base import ContentFile
 
-SCHEME = """
-scheme: 测试方案
-year: 2025
-period: quarter
+# The one track and the two indicators every test scheme here is built on ({version} to format).
+SCHEME_BODY = """\
 version: "{version}"
 tracks:
   全体: {{}}
@@ -18,6 +16,15 @@ components:
     indicators:
       党建: {{points: 60}}
       业务: {{points: 40}}
+"""
+SCHEME = (
+    """
+scheme: 测试方案
+year: 2025
+period: quarter
+"""
+    + SCHEME_BODY
+    + """\
 adjustments:
   创新: {{kind: bonus, points: [1, 5]}}
 caps:
@@ -29,6 +36,7 @@ grading:
 tail_rules:
   末位谈话: {{bottom: 1, consecutive: 1, action: 谈话提醒}}
 """
+)
 DAY = date(2025, 4, 1)
 
 

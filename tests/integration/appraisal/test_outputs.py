@@ -185,19 +185,14 @@ def test_annual_rollup_is_the_mean_of_the_four_quarters(org, login):
     assert "mean" in response.context["rule"] and "provisional" in response.content.decode()
 
 
-YEAR_SCHEME = """
+YEAR_SCHEME = (
+    """
 scheme: 年度方案
 year: 2025
 period: year
-version: "{version}"
-tracks:
-  全体: {{}}
-components:
-  实绩:
-    share: 100%
-    indicators:
-      党建: {{points: 60}}
-      业务: {{points: 40}}
+"""
+    + helpers.SCHEME_BODY
+    + """\
 aggregation:
   parts:
     四个季度平均: {{from: quarter, share: 100%, how: mean}}
@@ -205,6 +200,7 @@ grading:
   grades: [优秀, 良好, 一般]
   thresholds: {{良好: 60}}
 """
+)
 
 
 def test_the_year_reads_its_quarters_by_the_scheme_and_the_rollup_shows_it(org, login):

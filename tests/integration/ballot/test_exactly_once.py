@@ -2,23 +2,16 @@
 many connections at the same instant counts once. Needs real concurrent transactions (PostgreSQL);
 SQLite serialises all writers, so there the ordinary tests in test_voting.py already cover it."""
 
-import pytest
 from django.db import connection
 
 from kaohe.ballot import services
 from kaohe.ballot.models import Ballot, BallotLine, Participation
 from kaohe.ballot.selectors import allowed_people, member_group
-from tests.concurrency import race
+from tests.concurrency import RACE_MARKS, race
 
 from .helpers import answers_for, make_campaign
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="concurrent transactions need PostgreSQL; SQLite serialises writers (set DATABASE_URL)",
-    ),
-]
+pytestmark = RACE_MARKS
 
 
 def test_one_code_submitted_eight_times_at_once_counts_once(org):

@@ -2,23 +2,14 @@
 others refused with the usual message (the unique key is the check, not a read before the write).
 Needs real concurrent transactions (PostgreSQL); SQLite serialises writers."""
 
-import pytest
-from django.db import connection
-
 from kaohe.audit.models import Event
 from kaohe.worklog import services
 from kaohe.worklog.models import ReviewerStat, Stat, WorkLog
-from tests.concurrency import race
+from tests.concurrency import RACE_MARKS, race
 
 from .conftest import TUE, at
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="concurrent transactions need PostgreSQL; SQLite serialises writers (set DATABASE_URL)",
-    ),
-]
+pytestmark = RACE_MARKS
 
 
 def test_the_same_day_written_eight_times_at_once_counts_once(org):

@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from kaohe.engine import Codes, People, PeriodData, Table, scheme_from_dict
+from kaohe.engine import Codes, People, PeriodData, Table, compute, load_scheme, scheme_from_dict
+from kaohe.engine_cli.loader import load_period
+from kaohe.presets import load_preset
 
 
 def base_scheme() -> dict[str, Any]:
@@ -68,3 +70,15 @@ def table(person: list[int], **columns: list[Any]) -> Table:
         else:
             t.columns[name] = Codes.from_values(values)
     return t
+
+
+def preset_result(name: str):
+    """A preset's scheme computed on the preset's own example period."""
+    preset = load_preset(name)
+    scheme = load_scheme(preset.scheme_text(), str(preset.scheme_path))
+    return compute(scheme, load_period(preset.example_path, scheme))
+
+
+def result_row(result, pid: str) -> dict[str, Any]:
+    """The result row of the person ``pid``."""
+    return next(r for r in result.rows() if r["person"] == pid)

@@ -7,20 +7,15 @@ import csv
 import numpy as np
 import pytest
 
-from kaohe.engine import compute, explain, load_scheme
-from kaohe.engine_cli.loader import load_period
+from kaohe.engine import explain
 from kaohe.presets import load_preset
+
+from .helpers import preset_result, result_row
 
 
 @pytest.fixture(scope="module")
 def result():
-    preset = load_preset("000_yishui")
-    scheme = load_scheme(preset.scheme_text(), str(preset.scheme_path))
-    return compute(scheme, load_period(preset.example_path, scheme))
-
-
-def row(result, pid):
-    return next(r for r in result.rows() if r["person"] == pid)
+    return preset_result("000_yishui")
 
 
 def grades_in(result, track):
@@ -30,9 +25,9 @@ def grades_in(result, track):
 
 def test_identity_line_tracks(result):
     assert result.track_names == ["班子成员", "中层干部", "普通工作人员"]
-    assert row(result, "B01")["track"] == "班子成员"
-    assert row(result, "Z01")["track"] == "中层干部"
-    assert row(result, "P01")["track"] == "普通工作人员"
+    assert result_row(result, "B01")["track"] == "班子成员"
+    assert result_row(result, "Z01")["track"] == "中层干部"
+    assert result_row(result, "P01")["track"] == "普通工作人员"
 
 
 def test_relative_grades_15_80_5_within_a_track(result):
@@ -44,38 +39,41 @@ def test_relative_grades_15_80_5_within_a_track(result):
 
 
 def test_lowest_grade_is_forced_by_the_5_percent_floor(result):
-    p09 = row(result, "P09")
+    p09 = result_row(result, "P09")
     assert p09["total"] > 80  # a good absolute score …
     assert p09["rank"] == 20 and p09["grade"] == "一般"  # … but last of 20 → 一般
     assert "取消评先树优资格" in p09["outcomes"]
-    assert not row(result, "P20")["outcomes"]
+    assert not result_row(result, "P20")["outcomes"]
 
 
 def test_fifteen_percent_ceiling_binds_and_tie_is_broken_by_ballot(result):
-    p03, p02 = row(result, "P03"), row(result, "P02")
+    p03, p02 = result_row(result, "P03"), result_row(result, "P02")
     assert (p03["rank"], p03["grade"]) == (3, "优秀")  # the third and last 优秀 place of 20
     assert (p02["rank"], p02["grade"]) == (4, "良好")
-    p06, p08 = row(result, "P06"), row(result, "P08")  # equal totals: the (combined) ballot decides
+    p06, p08 = (
+        result_row(result, "P06"),
+        result_row(result, "P08"),
+    )  # equal totals: the (combined) ballot decides
     assert p06["total"] == p08["total"] == pytest.approx(93.16)
     assert p06["民主评议"] > p08["民主评议"]
     assert (p06["rank"], p08["rank"]) == (9, 10)
-    z07 = row(result, "Z07")
+    z07 = result_row(result, "Z07")
     assert z07["total"] > 60 and z07["grade"] == "良好"  # third of 中层: only 2 places
 
 
 def test_worklog_fill_and_review_rates_and_miss_notices(result):
-    b05 = row(result, "B05")  # reviewed 240 of 250 days: 15 × 0.96 on the 审阅 indicator
+    b05 = result_row(result, "B05")  # reviewed 240 of 250 days: 15 × 0.96 on the 审阅 indicator
     assert b05["业务线考核"] == pytest.approx(67.7 + 15 + 15 * 240 / 250, abs=0.01)
-    z10 = row(result, "Z10")  # 8 notices (two consecutive misses each) × 1 point
+    z10 = result_row(result, "Z10")  # 8 notices (two consecutive misses each) × 1 point
     assert z10["deduction"] == 8
     assert z10["total"] < 60 and z10["grade"] == "一般"
 
 
 def test_task_bonus_capped_and_multiplied_by_identity_grade_coefficient(result):
-    assert row(result, "P05")["bonus"] == 10  # 5 + 4 + 3 capped at 10, 身份线 良好 × 1.0
-    assert row(result, "P01")["bonus"] == pytest.approx(2.4)  # 2 × 1.2 (身份线 优秀)
-    assert row(result, "Z10")["bonus"] == pytest.approx(0.8)  # 1 × 0.8 (身份线 一般)
-    assert row(result, "P10")["bonus"] == 0  # claim not approved
+    assert result_row(result, "P05")["bonus"] == 10  # 5 + 4 + 3 capped at 10, 身份线 良好 × 1.0
+    assert result_row(result, "P01")["bonus"] == pytest.approx(2.4)  # 2 × 1.2 (身份线 优秀)
+    assert result_row(result, "Z10")["bonus"] == pytest.approx(0.8)  # 1 × 0.8 (身份线 一般)
+    assert result_row(result, "P10")["bonus"] == 0  # claim not approved
 
 
 def test_external_raters_and_missing_group_renormalised(result):
@@ -119,7 +117,7 @@ def test_quarterly_and_year_end_ballots_combined(result):
         want = 0.5 * sum(qs) / len(qs) + 0.5 * result.component_current[i, c]
         assert result.components[i, c] == pytest.approx(want), pid
     assert len(quarters["Z10"]) == 2 and len(quarters["Z03"]) == 3  # missing quarters are left out
-    p03, p04 = row(result, "P03"), row(result, "P04")  # 95 all year vs 80 all year
+    p03, p04 = result_row(result, "P03"), result_row(result, "P04")  # 95 all year vs 80 all year
     assert (p03["民主评议"], p04["民主评议"]) == (pytest.approx(90.0), pytest.approx(85.0))
     assert (p03["total"], p04["total"]) == (pytest.approx(96.70), pytest.approx(94.70))
     assert "components.民主评议.over_periods" in explain(result, "P03")
@@ -127,11 +125,11 @@ def test_quarterly_and_year_end_ballots_combined(result):
 
 def test_incentive_pool_by_grade_coefficient_in_whole_fen(result):
     assert int(np.sum(result.pool_fen)) == 16_500_000
-    excellent = row(result, "P05")["pool_yuan"]
-    good = row(result, "P06")["pool_yuan"]
+    excellent = result_row(result, "P05")["pool_yuan"]
+    good = result_row(result, "P06")["pool_yuan"]
     assert excellent > 10_000 and 3_000 <= good < 4_000  # 一万余元 vs 三四千元
     assert excellent == pytest.approx(3 * good, abs=0.02)
-    assert row(result, "P09")["pool_yuan"] == pytest.approx(good / 2, abs=0.01)
+    assert result_row(result, "P09")["pool_yuan"] == pytest.approx(good / 2, abs=0.01)
 
 
 def test_identity_line_grade_is_computed_in_the_same_run(result):

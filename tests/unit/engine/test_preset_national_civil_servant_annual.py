@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from kaohe.engine import compute, explain, load_scheme
-from kaohe.engine_cli.loader import load_period
-from kaohe.presets import load_preset
+from kaohe.engine import explain
+
+from .helpers import preset_result
 
 
 @pytest.fixture(scope="module")
 def result():
-    preset = load_preset("national_civil_servant_annual")
-    scheme = load_scheme(preset.scheme_text(), str(preset.scheme_path))
-    return compute(scheme, load_period(preset.example_path, scheme))
+    return preset_result("national_civil_servant_annual")
 
 
 @pytest.fixture(scope="module")

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from kaohe.engine import compute, load_scheme
-from kaohe.engine_cli.loader import load_period
-from kaohe.presets import load_preset
+from .helpers import preset_result
 
 
 @pytest.fixture(scope="module")
 def rows():
-    preset = load_preset("national_public_institution")
-    scheme = load_scheme(preset.scheme_text(), str(preset.scheme_path))
-    return {r["person"]: r for r in compute(scheme, load_period(preset.example_path, scheme)).rows()}
+    return {r["person"]: r for r in preset_result("national_public_institution").rows()}
 
 
 def test_grades_and_comment_only(rows):

@@ -14,6 +14,13 @@ def problems(exc) -> str:
     return str(exc.value)
 
 
+def data_problems(s, d) -> str:
+    """The message of the DataError that computing ``d`` under ``s`` must raise."""
+    with pytest.raises(DataError) as exc:
+        compute(s, d)
+    return problems(exc)
+
+
 def test_component_shares_must_add_up_to_100_percent():
     raw = merge(
         base_scheme(),
@@ -140,21 +147,16 @@ def test_unknown_track_in_data_names_row_and_column():
     d = data(["a", "b"], [80, 90])
     d.people.track = __import__("kaohe.engine", fromlist=["Codes"]).Codes.from_values(["甲", "丁"])
     d.sources["people"] = "people.csv"
-    with pytest.raises(DataError) as exc:
-        compute(s, d)
-    assert (
-        "people.csv: row 3, column track: expected a track of the scheme ['甲', '乙'], found 丁"
-        in problems(exc)
-    )
+    text = data_problems(s, d)
+    assert "people.csv: row 3, column track: expected a track of the scheme ['甲', '乙'], found 丁" in text
 
 
 def test_person_matching_no_track():
     s = scheme()
     d = data(["a", "b"], [80, 90], people=people(["a", "b"], ["甲", "丙"]))
-    with pytest.raises(DataError) as exc:
-        compute(s, d)
-    assert "row 3, column track" in problems(exc)
-    assert "b matches none" in problems(exc)
+    text = data_problems(s, d)
+    assert "row 3, column track" in text
+    assert "b matches none" in text
 
 
 def test_score_above_indicator_points_names_row_and_column():
@@ -162,19 +164,17 @@ def test_score_above_indicator_points_names_row_and_column():
     d = data(["a", "b"])
     d.scores = {"工作实绩/业务": np.array([50.0, 61.0]), "工作实绩/党建": np.array([40.0, 40.0])}
     d.sources["scores"] = "scores.csv"
-    with pytest.raises(DataError) as exc:
-        compute(s, d)
+    text = data_problems(s, d)
     assert (
         "scores.csv: row 3, column 工作实绩/业务: expected a score between 0 and the indicator's points 60"
-        in problems(exc)
+        in text
     )
 
 
 def test_missing_column_for_a_rule():
     s = scheme(eligibility={"新进": {"when": {"months_in_unit_below": 6}, "effect": "no_grade"}})
-    with pytest.raises(DataError) as exc:
-        compute(s, data(["a"], [80]))
-    assert "column months_in_unit: expected a number column that eligibility.新进 reads" in problems(exc)
+    text = data_problems(s, data(["a"], [80]))
+    assert "column months_in_unit: expected a number column that eligibility.新进 reads" in text
 
 
 def test_loader_names_file_row_and_column(tmp_path):
