@@ -25,6 +25,7 @@ def register(sub) -> None:
 
 
 def _setup():
+    # local import: Django is set up only when this command runs
     from kaohe.cli import setup_django
 
     setup_django()
@@ -37,12 +38,15 @@ def _fail(message: str) -> int:
 
 def _create(args) -> int:
     _setup()
+    # local import: Django is set up only when this command runs
     from datetime import timedelta
 
+    # local import: Django is set up only when this command runs
     from django.contrib.auth import get_user_model
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
+    # local import: Django is set up only when this command runs
     from kaohe.accounts.services import create_api_token
 
     user = get_user_model().objects.filter(username=args.username).first()
@@ -67,8 +71,10 @@ def _create(args) -> int:
 
 def _list(args) -> int:
     _setup()
+    # local import: Django is set up only when this command runs
     from django.utils import timezone
 
+    # local import: Django is set up only when this command runs
     from kaohe.accounts.models import ApiToken
 
     tokens = ApiToken.objects.select_related("user").order_by("-created", "-pk")
@@ -86,6 +92,7 @@ def _list(args) -> int:
 
 def _revoke(args) -> int:
     _setup()
+    # local import: Django is set up only when this command runs
     from kaohe.accounts.models import ApiToken
     from kaohe.accounts.services import revoke_api_token
 

@@ -14,9 +14,11 @@ def register(sub) -> None:
 
 
 def _seal(args) -> int:
+    # local import: Django is set up only when this command runs
     from kaohe.cli import setup_django
 
     setup_django()
+    # local import: Django is set up only when this command runs
     from kaohe.audit.chain import seal_all
 
     n = seal_all()
@@ -25,9 +27,11 @@ def _seal(args) -> int:
 
 
 def _verify(args) -> int:
+    # local import: Django is set up only when this command runs
     from kaohe.cli import setup_django
 
     setup_django()
+    # local import: Django is set up only when this command runs
     from kaohe.audit.chain import parse_published_seal, verify
 
     try:

@@ -7,9 +7,17 @@ nothing the second time.
 """
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from kaohe.accounts import services as accounts
+from kaohe.audit.chain import seal_all
+from kaohe.org import services as org
+from kaohe.org.models import Unit
 
 DEMO_ROOT_CODE = "SFZ"
 DEMO_PASSWORD = "kaohe-demo-2025"
@@ -392,7 +400,6 @@ def build_plan(*, today: date, seed: int = DEMO_SEED) -> DemoPlan:
 
 
 def _replace(p: PersonPlan, **changes) -> PersonPlan:
-    from dataclasses import replace
 
     return replace(p, **changes)
 
@@ -406,11 +413,6 @@ def load_demo(*, stdout=None, today: date | None = None) -> list[tuple[str, str,
     Returns one login per role (role, username, password). Does nothing but return them when the
     demo root unit already exists.
     """
-    from django.db import transaction
-    from django.utils import timezone
-
-    from kaohe.audit.chain import seal_all
-    from kaohe.org.models import Unit
 
     if Unit.objects.filter(code=DEMO_ROOT_CODE).exists():
         return demo_logins()
@@ -424,8 +426,6 @@ def load_demo(*, stdout=None, today: date | None = None) -> list[tuple[str, str,
 
 
 def _write(plan: DemoPlan, stdout) -> None:
-    from kaohe.accounts import services as accounts
-    from kaohe.org import services as org
 
     def say(text: str) -> None:
         if stdout is not None:

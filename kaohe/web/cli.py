@@ -23,11 +23,14 @@ def register(sub) -> None:
 
 
 def _demo(args) -> int:
+    # local import: Django is set up only when this command runs
     from kaohe.cli import setup_django
 
     setup_django()
+    # local import: Django is set up only when this command runs
     from django.core.management import call_command
 
+    # local import: Django is set up only when this command runs
     from kaohe.org.demo import DEMO_ROOT_CODE, load_demo
     from kaohe.org.models import Unit
 
@@ -40,12 +43,15 @@ def _demo(args) -> int:
         if not has_demo:
             print("Loading the demo township 示范镇 …")
         logins = load_demo(stdout=sys.stdout)
+        # local import: Django is set up only when this command runs
         from kaohe.worklog.demo import load_demo_logs
 
         load_demo_logs(stdout=sys.stdout)
+        # local import: Django is set up only when this command runs
         from kaohe.ballot.demo import load_demo_campaign
 
         load_demo_campaign(stdout=sys.stdout)
+        # local import: Django is set up only when this command runs
         from kaohe.appraisal.demo import load_demo_cycle
 
         load_demo_cycle(stdout=sys.stdout)
@@ -76,9 +82,11 @@ def _logins_table(logins: list[tuple[str, str, str]], url: str) -> str:
 
 
 def _manage(args) -> int:
+    # local import: Django is set up only when this command runs
     from kaohe.cli import setup_django
 
     setup_django()
+    # local import: Django is set up only when this command runs
     from django.core.management import execute_from_command_line
 
     args_list = list(args.manage_args)

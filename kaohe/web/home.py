@@ -4,9 +4,12 @@ from django.db.models import Count
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import people_for_user, scope_for, units_for_user
+from kaohe.appraisal.home import home_sections as appraisal_sections
 from kaohe.audit.models import Event
+from kaohe.ballot.selectors import open_ballots_for_user
 from kaohe.org.choices import IdentityCategory
 from kaohe.org.models import Person
+from kaohe.worklog.home import home_sections as worklog_sections
 
 
 def _counts(user, role: str) -> dict:
@@ -26,13 +29,9 @@ def home_sections(user) -> dict:
         else None
     )
     if sections["me"] is not None:
-        from kaohe.ballot.selectors import open_ballots_for_user
-
         sections["open_ballots"] = open_ballots_for_user(user)
-    from kaohe.worklog.home import home_sections as worklog_sections
 
     sections |= worklog_sections(user)
-    from kaohe.appraisal.home import home_sections as appraisal_sections
 
     sections |= appraisal_sections(user)
     if scope.has_role(Role.REVIEWER):

@@ -8,11 +8,14 @@ class WorklogConfig(AppConfig):
     verbose_name = _("Work logs")
 
     def ready(self) -> None:
+        # local import: models load only once the app registry is ready
         from django.db.models.signals import post_delete, post_save
 
+        # local import: models load only once the app registry is ready
         from kaohe.org.models import Unit
         from kaohe.platform.models import CalendarDay
 
+        # local import: models load only once the app registry is ready
         from .models import Rules
         from .selectors import settings_changed
 

@@ -19,6 +19,7 @@ def register(sub) -> None:
 
 
 def _setup():
+    # local import: Django is set up only when this command runs
     from kaohe.cli import setup_django
 
     setup_django()
@@ -26,6 +27,7 @@ def _setup():
 
 def _close_days(args) -> int:
     _setup()
+    # local import: Django is set up only when this command runs
     from kaohe.worklog.jobs import close_days
 
     print(f"closed {close_days()} unit-day(s)")
@@ -34,6 +36,7 @@ def _close_days(args) -> int:
 
 def _remind(args) -> int:
     _setup()
+    # local import: Django is set up only when this command runs
     from kaohe.worklog.jobs import send_reminders
 
     print(f"reminded {send_reminders()} person(s)")
@@ -42,8 +45,10 @@ def _remind(args) -> int:
 
 def _recount(args) -> int:
     _setup()
+    # local import: Django is set up only when this command runs
     from datetime import date
 
+    # local import: Django is set up only when this command runs
     from kaohe.engine.periods import span
     from kaohe.worklog.models import Stat
     from kaohe.worklog.rollups import recount

@@ -208,6 +208,7 @@ def remind_unit(*, unit: Unit, day: date, rules: Rules, now: datetime) -> int:
 def _send_external(rules: Rules, unit: Unit, day: date, people: list[Person], text: str) -> None:
     """Email and webhook, after the commit: a slow or failing channel never blocks the claim."""
     if rules.remind_email:
+        # local import: the user model is resolved when the job runs
         from django.contrib.auth import get_user_model
 
         users = (

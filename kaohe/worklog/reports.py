@@ -153,6 +153,7 @@ def _cn_date(d: date) -> str:
 def notice_document(unit: Unit, kind: str, day: date, *, number: str = "") -> bytes:
     """A notice (通报) of the period's log rates by section and the people with consecutive misses,
     laid out per GB/T 9704-2012, ending with the latest published audit seal."""
+    # local import: python-docx loads only when a notice is written
     from docx import Document
     from docx.enum.section import WD_SECTION_START  # noqa: F401 — imported for python-docx's registry
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -261,6 +262,7 @@ def notice_document(unit: Unit, kind: str, day: date, *, number: str = "") -> by
 
 def _page_numbers(doc, qn) -> None:
     """ "— 1 —" in 四号 宋体 at the foot: odd pages right, even pages left (GB/T 9704 §7.5)."""
+    # local import: python-docx loads only when a notice is written
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.shared import Pt

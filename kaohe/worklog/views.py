@@ -64,18 +64,10 @@ def _me(request):
 def write(request):
     """Today's log (or ``?day=`` for back-filling), phone first."""
     person = _me(request)
-    today = timezone.localdate()
-    try:
-        day = date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else today
-    except ValueError:
-        day = today
+    day = _day_asked(request)
     existing = person.worklogs.filter(day=day).first()
     if existing is not None:
-        return (
-            redirect("worklog:edit", existing.pk)
-            if existing.editable
-            else redirect("worklog:log", existing.pk)
-        )
+        return redirect("worklog:edit" if existing.editable else "worklog:log", existing.pk)
     form = LogForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -94,8 +86,21 @@ def write(request):
                 request, _("Your log of %(day)s is saved and sent to your reviewer.") % {"day": day}
             )
             return redirect("worklog:mine")
+    return render(request, "worklog/write.html", _write_context(person, day, form))
+
+
+def _day_asked(request) -> date:
+    """The day of ``?day=`` (back-filling), else today; a day that does not parse is today."""
+    today = timezone.localdate()
+    try:
+        return date.fromisoformat(request.GET["day"]) if request.GET.get("day") else today
+    except ValueError:
+        return today
+
+
+def _write_context(person, day: date, form) -> dict:
     previous = person.worklogs.filter(day__lt=day).order_by("-day").only("content", "tags").first()
-    context = {
+    return {
         "form": form,
         "day": day,
         "person": person,
@@ -105,7 +110,6 @@ def write(request):
         "window": _window_or_none(person, day),
         "breadcrumb": [(_("Today's log"), "")],
     }
-    return render(request, "worklog/write.html", context)
 
 
 def _window_or_none(person, day):
