@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kaohe.appraisal.urls import outcome_patterns
 from kaohe.web.api import api
 
 urlpatterns = [
@@ -12,6 +13,6 @@ urlpatterns = [
     path("worklog/", include("kaohe.worklog.urls")),
     path("ballot/", include("kaohe.ballot.urls")),
     path("appraisal/", include("kaohe.appraisal.urls")),
-    path("outcome/", include("kaohe.appraisal.outcome_urls")),
+    path("outcome/", include(outcome_patterns)),
     path("", include("kaohe.web.urls")),
 ]

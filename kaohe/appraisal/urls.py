@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import followup_views, output_views
 from .views import appeals, claims, committee, periods, results, schemes, scoring
 
 app_name = "appraisal"
@@ -27,3 +28,17 @@ urlpatterns = [
     path("appeals/", appeals.appeals, name="appeals"),
     path("appeals/<int:pk>/", appeals.appeal, name="appeal"),
 ]
+
+# The pages of the use of results (结果运用): follow-ups, the results workbook, feedback reports and the
+# annual roll-up. kaohe.urls mounts them at ``/outcome/`` under the ``outcome:`` namespace, the former
+# outcome app's addresses and names, so that links and bookmarks keep working.
+outcome_patterns = (
+    [
+        path("follow-ups/", followup_views.follow_ups, name="follow_ups"),
+        path("follow-ups/<int:pk>/close/", followup_views.close, name="close"),
+        path("periods/<int:pk>/results.xlsx", output_views.results_xlsx, name="results_xlsx"),
+        path("reports/<int:pk>/", output_views.report, name="report"),
+        path("rollup/", output_views.rollup, name="rollup"),
+    ],
+    "outcome",
+)

@@ -265,6 +265,11 @@ def _check_ballots(s: Scheme, d: PeriodData, p: ProblemList) -> None:
         report_rows(p, "ballots", d, bad, "count", "a count of ballots ≥ 0", lambda i: f"{count[i]:g}", t)
 
 
+def _no_such_column(p: ProblemList, d: PeriodData, col: str | None, what: str) -> None:
+    """The people table lacks the column ``col`` that ``what`` reads."""
+    p.add(f"column {col}", what, "no such column", file=d.source("people"))
+
+
 def _check_numbers(s: Scheme, d: PeriodData, p: ProblemList) -> None:
     """Columns the scheme's rules read must exist."""
     people = d.people
@@ -279,49 +284,29 @@ def _check_numbers(s: Scheme, d: PeriodData, p: ProblemList) -> None:
             need["leave_days"] = need["working_days"] = f"eligibility.{name}"
     for col, rule_path in need.items():
         if col not in people.numbers:
-            p.add(
-                f"column {col}",
-                f"a number column that {rule_path} reads",
-                "no such column",
-                file=d.source("people"),
-            )
+            _no_such_column(p, d, col, f"a number column that {rule_path} reads")
     for name, rule in s.eligibility.items():
         w = rule.when
         if (w.sanction_at_least is not None or w.sanction_in is not None) and not len(d.sanctions):
             if "sanction" not in people.attributes:
-                p.add(
-                    "column sanction",
+                _no_such_column(
+                    p,
+                    d,
+                    "sanction",
                     f"the sanction level column that eligibility.{name} reads (or a sanctions table)",
-                    "no such column",
-                    file=d.source("people"),
                 )
             elif "sanction_months_ago" not in people.numbers and "sanction_year" not in people.numbers:
-                p.add(
-                    "column sanction_months_ago",
+                _no_such_column(
+                    p,
+                    d,
+                    "sanction_months_ago",
                     f"a number column that eligibility.{name} reads (or sanction_year)",
-                    "no such column",
-                    file=d.source("people"),
                 )
         if w.flag is not None and w.flag not in people.attributes:
-            p.add(
-                f"column {w.flag}",
-                f"the yes/no column that eligibility.{name} reads",
-                "no such column",
-                file=d.source("people"),
-            )
+            _no_such_column(p, d, w.flag, f"the yes/no column that eligibility.{name} reads")
         for attr in rule.when.attribute or {}:
             if attr not in people.attributes:
-                p.add(
-                    f"column {attr}",
-                    f"the attribute that eligibility.{name} reads",
-                    "no such column",
-                    file=d.source("people"),
-                )
+                _no_such_column(p, d, attr, f"the attribute that eligibility.{name} reads")
     for name, coef in s.coefficients.items():
         if coef.kind == "static" and coef.attribute not in people.attributes:
-            p.add(
-                f"column {coef.attribute}",
-                f"the attribute that coefficients.{name} reads",
-                "no such column",
-                file=d.source("people"),
-            )
+            _no_such_column(p, d, coef.attribute, f"the attribute that coefficients.{name} reads")

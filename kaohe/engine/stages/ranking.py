@@ -45,7 +45,18 @@ def rank(
 ) -> Ranking:
     """Rank within the track and within the quota group, ties by ``grading.tie_break`` then person id."""
     n = len(d.people)
-    keys = _sort_keys(s, d, tracks, comps, agg, adj, totals)
+    ids = tracks.id_order.astype(np.float64)
+    # The measures tie_break may name; the fixed names win over a component of the same name.
+    measures = {c: round_half_up(comps.components[:, i], 2) for i, c in enumerate(comps.component_names)}
+    measures |= {
+        "total": totals.total,
+        "base": round_half_up(agg.base, 2),
+        "bonus": round_half_up(totals.bonus, 2),
+        "deduction": round_half_up(adj.deduction, 2),
+        "person": ids,
+        "staff_no": ids,
+    }
+    keys = _sort_keys(s.grading.tie_break, measures, d.people.attributes, ids)
     # People without a grade take no rank place (unless grading.rank_ungraded): they sort last in
     # their track and get rank 0, shown as 不定等次.
     ranked = np.ones(n, dtype=bool) if s.grading.rank_ungraded else ~elig.no_grade
@@ -68,35 +79,20 @@ def rank(
 
 
 def _sort_keys(
-    s: Scheme,
-    d: PeriodData,
-    tracks: Tracks,
-    comps: Components,
-    agg: Aggregated,
-    adj: Adjustments,
-    totals: Totals,
+    tie_break: list[str], measures: dict[str, np.ndarray], attributes: dict[str, Codes], ids: np.ndarray
 ) -> list[np.ndarray]:
-    """np.lexsort keys for the tie-break order (last key is primary), person id always last resort."""
+    """np.lexsort keys for the tie-break order (last key is primary), person id always last resort. A
+    name that is not a measure is a person attribute, ordered by its values' names (absent: all equal)."""
     keys: list[np.ndarray] = []
-    for item in s.grading.tie_break:
+    for item in tie_break:
         name, direction = item.split()
-        if name == "total":
-            v = totals.total
-        elif name == "base":
-            v = round_half_up(agg.base, 2)
-        elif name == "bonus":
-            v = round_half_up(totals.bonus, 2)
-        elif name == "deduction":
-            v = round_half_up(adj.deduction, 2)
-        elif name in ("person", "staff_no"):
-            v = tracks.id_order.astype(np.float64)
-        elif name in comps.component_names:
-            v = round_half_up(comps.components[:, comps.component_names.index(name)], 2)
+        if name in measures:
+            v = measures[name]
         else:
-            col = d.people.attributes.get(name)
-            v = np.zeros(len(d.people)) if col is None else _name_order(col)
+            col = attributes.get(name)
+            v = np.zeros(len(ids)) if col is None else _name_order(col)
         keys.append(-v if direction == "desc" else v)
-    keys.append(tracks.id_order.astype(np.float64))
+    keys.append(ids)
     return keys[::-1]
 
 

@@ -132,3 +132,16 @@ def in_english(client):
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
+
+
+VALUES = {"a1": (60, 40), "a2": (30, 20), "b1": (50, 30)}
+
+
+def values(org) -> dict:
+    """The standard (a, b) scores of the fixture's three people, keyed by person."""
+    return {getattr(org, k): v for k, v in VALUES.items()}
+
+
+def messages(response) -> str:
+    """The page's flashed messages in one string."""
+    return " ".join(str(m) for m in response.context["messages"])

@@ -32,11 +32,6 @@ from kaohe.platform.errors import Refusal
 from tests.integration.appraisal import helpers
 
 pytestmark = pytest.mark.django_db
-VALUES = {"a1": (60, 40), "a2": (30, 20), "b1": (50, 30)}
-
-
-def _values(org):
-    return {getattr(org, k): v for k, v in VALUES.items()}
 
 
 def snapshot() -> dict:
@@ -49,10 +44,6 @@ def snapshot() -> dict:
         "scores": sorted(Score.objects.values_list("pk", "value")),
         "sheets": sorted(Sheet.objects.values_list("pk", "status")),
     }
-
-
-def _messages(response) -> str:
-    return " ".join(str(m) for m in response.context["messages"])
 
 
 def test_a_score_outside_the_indicators_range(org, login):
@@ -75,7 +66,7 @@ def test_a_score_outside_the_indicators_range(org, login):
     response = client.post(
         f"/appraisal/sheets/{sheet.pk}/", {f"s-{org.a2.pk}-0": "55", f"s-{org.a2.pk}-1": "41"}, follow=True
     )
-    assert "expected a score between 0 and 40, found 41" in _messages(response)
+    assert "expected a score between 0 and 40, found 41" in helpers.messages(response)
     assert snapshot() == before
     response = client.post(f"/appraisal/sheets/{sheet.pk}/", {f"s-{org.a2.pk}-0": "abc"}, follow=True)
     # a cell that is not a number is the form's: its error stands beside the cell
@@ -97,9 +88,9 @@ def test_a_claim_outside_its_categorys_range_or_over_its_cap(org, login):
     client = helpers.in_english(login("staff"))
     form = {"period": p.pk, "category": "创新", "reason": "r"}
     response = client.post("/appraisal/claims/", form | {"points": "0.5"}, follow=True)
-    assert "expected points between 1 and 5, found 0.5" in _messages(response)
+    assert "expected points between 1 and 5, found 0.5" in helpers.messages(response)
     response = client.post("/appraisal/claims/", form | {"points": "2"}, follow=True)
-    assert "allows at most 6 points" in _messages(response)
+    assert "allows at most 6 points" in helpers.messages(response)
     response = client.post("/appraisal/claims/", form | {"points": "many"}, follow=True)
     assert response.context["form"].errors["points"] == ["Points must be a number."]
     assert "Points must be a number" in response.content.decode()
@@ -107,7 +98,7 @@ def test_a_claim_outside_its_categorys_range_or_over_its_cap(org, login):
 
 
 def test_an_appeal_after_its_deadline_or_on_someone_elses_result(org, login):
-    p, rs = helpers.published(org.root, _values(org), today=date(2025, 7, 1))
+    p, rs = helpers.published(org.root, helpers.values(org), today=date(2025, 7, 1))
     mine = rs.rows.get(person=org.a2)
     theirs = rs.rows.get(person=org.b1)
     before = snapshot()
@@ -122,7 +113,7 @@ def test_an_appeal_after_its_deadline_or_on_someone_elses_result(org, login):
     assert client.post(f"/appraisal/results/{theirs.pk}/appeal/", {"reason": "x"}).status_code == 404
     Period.objects.filter(pk=p.pk).update(appeal_deadline=date(2025, 7, 2))
     response = client.post(f"/appraisal/results/{mine.pk}/appeal/", {"reason": "x"}, follow=True)
-    assert "The appeal window closed on 2025-07-02" in _messages(response)
+    assert "The appeal window closed on 2025-07-02" in helpers.messages(response)
     Period.objects.filter(pk=p.pk).update(appeal_deadline=date(2025, 7, 15))
     assert snapshot() == before
 
@@ -149,12 +140,12 @@ def test_a_transition_out_of_order(org, login):
         ("nonsense", "Unknown action"),
     ):
         response = client.post(f"/appraisal/periods/{p.pk}/action/", {"action": action}, follow=True)
-        assert text in _messages(response), action
+        assert text in helpers.messages(response), action
     assert snapshot() == before
 
 
 def test_publishing_without_a_decision_and_finalizing_inside_the_window(org):
-    p, rs = helpers.computed(org.root, _values(org))
+    p, rs = helpers.computed(org.root, helpers.values(org))
     send_to_committee(actor=None, period=p)
     before = snapshot()
     with pytest.raises(Refusal, match="Record the committee's decision before publishing"):
@@ -169,7 +160,7 @@ def test_publishing_without_a_decision_and_finalizing_inside_the_window(org):
 
 
 def test_a_grade_change_that_breaks_a_quota(org, login):
-    p, rs = helpers.computed(org.root, _values(org))
+    p, rs = helpers.computed(org.root, helpers.values(org))
     send_to_committee(actor=None, period=p)
     row = rs.rows.get(person=org.b1)
     before = snapshot()
@@ -187,7 +178,7 @@ def test_a_grade_change_that_breaks_a_quota(org, login):
         {"what": "grade", "row": row.pk, "grade": "优秀", "reason": "表现突出"},
         follow=True,
     )
-    assert "“优秀” allows at most 1 person in 全体" in _messages(response)
+    assert "“优秀” allows at most 1 person in 全体" in helpers.messages(response)
     assert snapshot() == before
 
 
@@ -201,7 +192,7 @@ def test_a_period_of_another_kind_than_the_schemes(org, login):
         {"unit": org.root.pk, "scheme": sch.pk, "kind": "month", "start": "2025-04-01"},
         follow=True,
     )
-    assert "is for periods of kind “Quarter”, not “Month”" in _messages(response)
+    assert "is for periods of kind “Quarter”, not “Month”" in helpers.messages(response)
     assert snapshot() == before and not Period.objects.exists()
     for kind in ("year", "half"):
         with pytest.raises(Refusal):

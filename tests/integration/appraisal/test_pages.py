@@ -28,15 +28,6 @@ from tests.conftest import make_person
 from tests.integration.appraisal import helpers
 
 pytestmark = pytest.mark.django_db
-VALUES = {"a1": (60, 40), "a2": (30, 20), "b1": (50, 30)}
-
-
-def _values(org):
-    return {getattr(org, k): v for k, v in VALUES.items()}
-
-
-def _messages(response) -> str:
-    return " ".join(str(m) for m in response.context["messages"])
 
 
 def _errors(response, field: str, form: str = "form") -> list[str]:
@@ -54,7 +45,7 @@ def test_a_scheme_file_is_imported_and_a_bad_one_is_refused_with_its_place(org, 
     assert response.status_code == 302 and response["Location"] == f"/appraisal/schemes/{scheme.pk}/"
     bad = SimpleUploadedFile("s.yaml", helpers.SCHEME.format(version="p2").replace("100%", "90%").encode())
     response = client.post("/appraisal/schemes/", {"file": bad}, follow=True)
-    assert "components" in _messages(response)
+    assert "components" in helpers.messages(response)
     assert not Scheme.objects.filter(version="p2").exists()
 
 
@@ -68,7 +59,7 @@ def test_the_scheme_form_says_beside_the_field_what_is_unreadable(org, login):
     ]
     assert "999_none is not one of the available choices." in response.content.decode()
     response = client.post("/appraisal/schemes/", {}, follow=True)  # nothing: the engine says what lacks
-    assert _messages(response)
+    assert helpers.messages(response)
     assert not Scheme.objects.exists()
     client.post("/appraisal/schemes/", {"preset": "002_xiacun"})
     assert Scheme.objects.get().preset == "002_xiacun"
@@ -88,7 +79,7 @@ def test_attaching_reads_the_unit_kinds_one_per_line(org, login):
 
 
 def test_the_what_if_preview_counts_the_grades_under_another_scheme(org, login):
-    p, rs = helpers.computed(org.root, _values(org))
+    p, rs = helpers.computed(org.root, helpers.values(org))
     other = helpers.scheme("what-if")
     response = login("office").get(f"/appraisal/schemes/{other.pk}/preview/?period={p.pk}")
     assert response.status_code == 200
@@ -191,7 +182,7 @@ def test_the_kpi_form_reads_a_workbook_and_names_the_row_it_refuses(org, login):
     ]
     book = _workbook([["工号", "指标", "度量", "实际", "目标"], ["A002", "业务", "", 5, 10]])
     response = client.post(f"/appraisal/periods/{p.pk}/kpis/", {"file": book}, follow=True)
-    assert "row 2: 业务 is not one KPI indicator of the scheme." in _messages(response)
+    assert "row 2: 业务 is not one KPI indicator of the scheme." in helpers.messages(response)
     assert not Kpi.objects.exists()
 
 
@@ -229,7 +220,7 @@ def test_a_claim_is_filed_and_decided_from_the_pages(org, login):
     response = reviewer.post(
         f"/appraisal/claims/{claim.pk}/", {"decision": "reject", "note": ""}, follow=True
     )
-    assert "Give the reason for rejecting the claim." in _messages(response)
+    assert "Give the reason for rejecting the claim." in helpers.messages(response)
     response = reviewer.post(f"/appraisal/claims/{claim.pk}/", {"note": "x"})
     assert _errors(response, "decision") == ["This field is required."]
     reviewer.post(f"/appraisal/claims/{claim.pk}/", {"decision": "approve", "note": "同意"})
@@ -263,7 +254,7 @@ def test_someone_without_a_record_is_told_so(org, client):
 
 
 def test_the_committee_changes_a_grade_and_records_its_decision(org, login):
-    p, rs = helpers.computed(org.root, _values(org))
+    p, rs = helpers.computed(org.root, helpers.values(org))
     send_to_committee(actor=None, period=p)
     client = helpers.in_english(login("office"))
     url = f"/appraisal/periods/{p.pk}/committee/"
@@ -280,7 +271,7 @@ def test_the_committee_changes_a_grade_and_records_its_decision(org, login):
 
 
 def test_an_appeal_is_filed_and_upheld_with_a_correction(org, login):
-    p, rs = helpers.published(org.root, _values(org), today=date.today())
+    p, rs = helpers.published(org.root, helpers.values(org), today=date.today())
     mine = rs.rows.get(person=org.a2)
     staff = helpers.in_english(login("staff"))
     response = staff.post(f"/appraisal/results/{mine.pk}/appeal/", {"reason": "业务分偏低"})
@@ -304,7 +295,7 @@ def test_an_appeal_is_filed_and_upheld_with_a_correction(org, login):
 def _world(org, extra: int) -> Period:
     """A published period of the three people and ``extra`` more, each with a claim waiting for the
     committee and an appeal."""
-    people = _values(org) | {
+    people = helpers.values(org) | {
         make_person(f"X{i:03d}", f"人{i}", org.unit_b): (40 + i % 10, 20) for i in range(extra)
     }
     p, rs = helpers.published(org.root, people)
