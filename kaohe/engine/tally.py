@@ -160,13 +160,17 @@ def count_cube(rows: BallotRows | None, rules: TallyRules, n_people: int) -> np.
     return flat.reshape(shape)
 
 
-def drop_extremes(counts: np.ndarray, points: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def drop_extremes(
+    counts: np.ndarray, points: np.ndarray, k: int, received: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Counts kept after dropping k ballots of the highest-scoring options and k of the lowest, in
     every cell (the last axis is the option) that received more than 2k; and how many were dropped
-    per cell. Example: 优 2, 良 1, 差 1 with k = 1 → 优 1, 良 1, 差 0."""
-    received = counts.sum(axis=-1)
+    per cell. Example: 优 2, 良 1, 差 1 with k = 1 → 优 1, 良 1, 差 0. ``received`` is
+    ``counts.sum(axis=-1)`` when the caller has it already."""
     if not k:
-        return counts, np.zeros(received.shape)
+        return counts, np.zeros(counts.shape[:-1])
+    if received is None:
+        received = counts.sum(axis=-1)
     order = np.argsort(-points, kind="stable")  # highest points first
     c = counts[..., order]
     apply = received > 2 * k
@@ -191,8 +195,8 @@ def group_means(
     The mean weighs each dimension's mean by its weight, renormalised over the dimensions marked;
     the ballots received are the most-marked dimension's, before dropping."""
     received = counts.sum(axis=-1)  # (person, group, dimension)
-    kept_counts, dropped = drop_extremes(counts, points, drop)
-    kept = kept_counts.sum(axis=-1)
+    kept_counts, dropped = drop_extremes(counts, points, drop, received)
+    kept = kept_counts.sum(axis=-1) if drop else received
     with np.errstate(divide="ignore", invalid="ignore"):
         # one 2-D product whatever the shape, so that every caller gets the same bits
         marks = (kept_counts.reshape(-1, len(points)) @ points).reshape(kept.shape)

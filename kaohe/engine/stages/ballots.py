@@ -14,11 +14,10 @@ from kaohe.engine.data import PeriodData
 from kaohe.engine.scheme import Scheme, VoteRule
 from kaohe.engine.tally import (
     BallotRows,
-    GroupTally,
     TallyRules,
     ballot_options,
     count_cube,
-    tally,
+    group_means,
     vote_counts,
     vote_hit,
     vote_share,
@@ -54,19 +53,14 @@ def ballot_group_scores(scheme: Scheme, data: PeriodData, cname: str) -> tuple[n
     return got[0], got[1]
 
 
-def _tally(scheme: Scheme, data: PeriodData, cname: str) -> tuple[TallyRules, GroupTally]:
+def ballot_groups(scheme: Scheme, data: PeriodData, cname: str) -> GroupCounts:
+    """Per person and rater group: mean points, ballots received, ballots dropped as extremes — the
+    one tally's (:func:`kaohe.engine.tally.group_means`; the weighted score is :func:`ballot_scores`)."""
     b = scheme.components[cname].ballot
     assert b is not None
     rules = TallyRules.from_spec(b)
     cube = count_cube(BallotRows.from_table(data.ballots), rules, len(data.people))
-    return rules, tally(cube, rules)
-
-
-def ballot_groups(scheme: Scheme, data: PeriodData, cname: str) -> GroupCounts:
-    """Per person and rater group: mean points, ballots received, ballots dropped as extremes — the
-    one tally's (:func:`kaohe.engine.tally.tally`)."""
-    _rules, t = _tally(scheme, data, cname)
-    return t.mean, t.ballots, t.dropped
+    return group_means(cube, rules.points, rules.dimension_weights, rules.drop_extremes)
 
 
 def ballot_scores(scheme: Scheme, cname: str, groups: GroupCounts) -> np.ndarray:
