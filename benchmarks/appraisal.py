@@ -318,6 +318,7 @@ def _person_page(client, rs) -> None:
     """A person's result page: the whole request, and its parts (the stored run read from the database,
     decoded, one derivation assembled)."""
     from kaohe.appraisal.models import ResultSet
+    from kaohe.engine import explain as explain_person
 
     stored = ResultSet.objects.filter(pk=rs.pk).values_list(_run_field(), flat=True).get()
     print(f"stored run (derivations), compressed: {len(stored) / 1e6:.2f} MB")
@@ -334,7 +335,7 @@ def _person_page(client, rs) -> None:
         t1 = time.perf_counter()
         result = fresh.engine_result()
         t2 = time.perf_counter()
-        result.explain(row.person.staff_no)
+        explain_person(result, row.person.staff_no)
         t3 = time.perf_counter()
         fetch.append(t1 - t0)
         decode.append(t2 - t1)
