@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from kaohe.engine.numeric import round_half_up_scalar
+
 from .choices import PUBLISHED
 from .inputs import scored_leaves
 from .models import PersonResult, Score
@@ -38,9 +40,9 @@ def feedback(row: PersonResult) -> dict:
         items.append(
             {
                 "name": "/".join(leaf.names),
-                "score": round(mine * scale, 2),
-                "points": round(top * scale, 2),
-                "mean": round(mean * scale, 2),
+                "score": round_half_up_scalar(mine * scale),
+                "points": round_half_up_scalar(top * scale),
+                "mean": round_half_up_scalar(mean * scale),
                 "gap": (mine - mean) / top if top else 0.0,
                 "rank": 1 + sum(1 for v in others if v > mine),
                 "of": len(others),
@@ -50,7 +52,7 @@ def feedback(row: PersonResult) -> dict:
         dim = dims.setdefault(leaf.names[0], [0.0, 0.0])
         dim[0] += (mine / top if top else 0.0) * weight
         dim[1] += weight
-    radar = {name: round(100 * got / pts, 2) for name, (got, pts) in dims.items() if pts}
+    radar = {name: round_half_up_scalar(100 * got / pts) for name, (got, pts) in dims.items() if pts}
     on_indicators = {key.split("/", 1)[0] for key in leaves}  # a leaf key starts with its component
     radar |= {c: v for c, v in row.components.items() if c not in on_indicators}
     trend = list(

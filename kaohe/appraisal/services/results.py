@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.audit.services import record
 from kaohe.engine import EngineError, Result, compute
+from kaohe.engine.numeric import round_half_up
 from kaohe.engine.scheme import UNGRADED_EFFECTS
 from kaohe.engine.store import dumps
 from kaohe.platform.errors import Refusal
@@ -115,7 +116,7 @@ def _row_values(result_set: ResultSet, result: Result, ids: list[int]) -> list[t
     s = result.scheme
     n = len(ids)
     grades = s.grading.grades
-    comp = np.round(result.components, 2).tolist()
+    comp = round_half_up(result.components).tolist()
     cnames = result.component_names
     tracks = [result.track_names[t] for t in result.track.tolist()]
     groups = [result.group_names[g] for g in result.group.tolist()]
@@ -124,9 +125,9 @@ def _row_values(result_set: ResultSet, result: Result, ids: list[int]) -> list[t
     status = [UNGRADED_EFFECTS[k] if k >= 0 else "" for k in ungraded]  # UngradedStatus codes
     tails = _joined([s.tail_rules[nm].action for nm in result.tail_names], result.tail_hits, n)
     outs = _joined(list(result.outcome_names), result.outcome_hits, n)
-    base = np.round(result.base, 2).tolist()
-    bonus = np.round(result.bonus, 2).tolist()
-    ded = np.round(result.deduction, 2).tolist()
+    base = round_half_up(result.base).tolist()
+    bonus = round_half_up(result.bonus).tolist()
+    ded = round_half_up(result.deduction).tolist()
     total = result.total.tolist()
     rank = result.rank.astype(int).tolist()
     size = result.track_size.astype(int).tolist()
