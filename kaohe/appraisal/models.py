@@ -76,7 +76,7 @@ class Scheme(models.Model):
         return cached_scheme(self.text, file=self.file_name)
 
 
-class Attachment(models.Model):
+class SchemeAttachment(models.Model):
     """A scheme attached to a unit subtree, with how the unit kinds read in the scheme's words."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="attachments")

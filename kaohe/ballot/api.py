@@ -95,7 +95,7 @@ class GroupResultOut(Out):
     counts: list[CountOut]
 
 
-class PersonResultOut(Out):
+class RateeResultOut(Out):
     person_id: int
     staff_no: str
     name: str
@@ -107,7 +107,7 @@ class ResultsOut(Out):
     campaign_id: int
     status: CampaignStatus
     available: bool = Field(description="false until the campaign is closed; then items are empty")
-    items: list[PersonResultOut]
+    items: list[RateeResultOut]
 
 
 def _campaign_out(c: Campaign) -> dict:
@@ -194,7 +194,7 @@ def get_results(request: HttpRequest, campaign_id: Id):
         ]
         score = round_half_up_scalar(r.score) if r.score is not None else None
         items.append(
-            PersonResultOut(
+            RateeResultOut(
                 person_id=person.pk, staff_no=person.staff_no, name=person.name, score=score, groups=groups
             )
         )

@@ -39,7 +39,7 @@ class GroupResult:
 
 
 @dataclass
-class PersonResult:
+class RateeResult:
     person: Key
     groups: dict[Key, GroupResult]  # only groups at or over the minimum
     score: float | None  # None when no group reached the minimum
@@ -124,7 +124,7 @@ def person_results(
     min_ballots: int = 5,
     when_missing: str = "renormalise",
     trim: bool = False,
-) -> list[PersonResult]:
+) -> list[RateeResult]:
     """Each person's result per rater group and weighted score, from grouped counts.
 
     ``counts`` rows are :class:`Count` or plain tuples (person, group, dimension, option, count);
@@ -156,7 +156,7 @@ def person_results(
             if (i, g) in cells
         }
         score = scores[i]
-        out.append(PersonResult(person, shown, score if shown and not math.isnan(score) else None))
+        out.append(RateeResult(person, shown, score if shown and not math.isnan(score) else None))
     return out
 
 

@@ -9,14 +9,14 @@ from .codes import display_code
 
 
 @dataclass(frozen=True)
-class Sheet:
+class CodeCard:
     code: str  # for reading and typing: ACDEF-GHJKM
     svg: SafeString  # the QR code of the voting address with the code in its fragment
 
 
-def sheet(url: str, raw_code: str) -> Sheet:
+def code_card(url: str, raw_code: str) -> CodeCard:
     """The code's print card. The code rides in the address fragment (``#CODE``): the phone's
     browser gives it to the page's script but never sends it to the server or its logs."""
     qr = segno.make(f"{url}#{raw_code}", error="m")
     # segno escapes nothing user-supplied here: the content is our own URL and code alphabet.
-    return Sheet(display_code(raw_code), mark_safe(qr.svg_inline(scale=3, omitsize=False)))  # noqa: S308
+    return CodeCard(display_code(raw_code), mark_safe(qr.svg_inline(scale=3, omitsize=False)))  # noqa: S308

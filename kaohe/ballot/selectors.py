@@ -208,7 +208,7 @@ def grouped_counts(campaign: Campaign) -> list[tuple[int, int, int | None, int, 
     )
 
 
-def compute(campaign: Campaign) -> list[counts.PersonResult]:
+def compute(campaign: Campaign) -> list[counts.RateeResult]:
     """The tally of a campaign, whatever its state: internal; pages and the API use :func:`results`."""
     q = questionnaire(campaign)
     groups = list(campaign.groups.all())
@@ -228,7 +228,7 @@ class Results:
     campaign: Campaign
     questionnaire: Questionnaire
     groups: list[RaterGroup]
-    rows: list[tuple[Person, counts.PersonResult]] = field(default_factory=list)
+    rows: list[tuple[Person, counts.RateeResult]] = field(default_factory=list)
 
 
 class ResultsNotAvailable(Exception):
@@ -244,7 +244,7 @@ def results(campaign: Campaign) -> Results:
     people = Person.objects.filter(ballot_ratings__campaign=campaign).select_related("unit", "position")
     rows = []
     for person in people.order_by("unit__path", "staff_no"):
-        rows.append((person, computed.get(person.pk) or counts.PersonResult(person.pk, {}, None)))
+        rows.append((person, computed.get(person.pk) or counts.RateeResult(person.pk, {}, None)))
     return Results(campaign, questionnaire(campaign), list(campaign.groups.all()), rows)
 
 

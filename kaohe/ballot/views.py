@@ -148,7 +148,7 @@ def codes(request, pk: int):
             if form.cleaned_data["output"] == "xlsx":
                 data = excel.export_codes(campaign=campaign, group=group, raw_codes=raw, url=url)
                 return xlsx_response(data, excel.codes_filename(campaign, group), fallback="codes.xlsx")
-            sheets = [qr.sheet(url, code) for code in raw]
+            sheets = [qr.code_card(url, code) for code in raw]
             return render(
                 request, "ballot/print.html", {"campaign": campaign, "group": group, "sheets": sheets}
             )

@@ -16,7 +16,7 @@ from kaohe.platform.errors import Refusal
 from .. import rules
 from ..choices import PeriodKind, PeriodState
 from ..inputs import people_of
-from ..models import Attachment, Period, Scheme, Sheet
+from ..models import Period, Scheme, SchemeAttachment, Sheet
 
 S = PeriodState
 
@@ -52,7 +52,7 @@ def create_period(
     if Period.objects.filter(unit=unit, kind=kind, start=first).exists():
         raise Refusal(_("%(unit)s already has the period %(code)s.") % {"unit": unit.name, "code": code})
     if unit_kinds is None:
-        att = Attachment.objects.filter(scheme=scheme, unit=unit).first()
+        att = SchemeAttachment.objects.filter(scheme=scheme, unit=unit).first()
         unit_kinds = att.unit_kinds if att else {}
     period = Period.objects.create(
         unit=unit,

@@ -9,7 +9,7 @@ from kaohe.audit.services import record
 from kaohe.engine import EngineError, SchemeError, load_scheme
 from kaohe.platform.errors import Refusal
 
-from ..models import Attachment, Scheme
+from ..models import Scheme, SchemeAttachment
 
 
 def scheme_problems(exc: EngineError) -> list[str]:
@@ -49,10 +49,12 @@ def import_scheme(*, actor, text: str, preset: str = "") -> Scheme:
 
 
 @transaction.atomic
-def attach_scheme(*, actor, scheme: Scheme, unit, unit_kinds: dict[str, str] | None = None) -> Attachment:
+def attach_scheme(
+    *, actor, scheme: Scheme, unit, unit_kinds: dict[str, str] | None = None
+) -> SchemeAttachment:
     """Attach the scheme to the unit subtree with its unit kinds in the scheme's words (again: the
     kinds are replaced)."""
-    att, _created = Attachment.objects.update_or_create(
+    att, _created = SchemeAttachment.objects.update_or_create(
         scheme=scheme, unit=unit, defaults={"unit_kinds": dict(unit_kinds or {})}
     )
     record(actor=actor, action="appraisal.scheme.attach", obj=att, after={"unit_kinds": att.unit_kinds})

@@ -22,7 +22,7 @@ from kaohe.platform.roles import Role
 from .. import rules
 from ..models import Person, Unit
 from .issues import Collector
-from .reader import Row, Sheet
+from .reader import Row, SheetRows
 from .template import PEOPLE_COLUMNS, PEOPLE_SHEET, UNIT_COLUMNS, UNIT_SHEET
 
 U, P = UNIT_SHEET, PEOPLE_SHEET
@@ -111,7 +111,7 @@ def _out_of_scope(code: str) -> str:
     return _("Unit %(code)s is outside the part of the organisation you administer.") % {"code": code}
 
 
-def _check_units(units: Sheet, out: Collector, scope: WriteScope) -> _Units:
+def _check_units(units: SheetRows, out: Collector, scope: WriteScope) -> _Units:
     """Duplicates, parents known, no cycle, in scope before and after."""
     db_parent: dict[str, str | None] = dict(Unit.objects.values_list("code", "parent__code"))
     file_units = _unique(units.rows, "code", U, COL_U["code"], _duplicate_unit, out)
@@ -232,7 +232,7 @@ def _person_problem(
     return None
 
 
-def _check_people(people: Sheet, units: _Units, out: Collector, scope: WriteScope) -> list[Row]:
+def _check_people(people: SheetRows, units: _Units, out: Collector, scope: WriteScope) -> list[Row]:
     """Duplicates, units and reviewers known, in scope before and after, reviewers entitled, accounts."""
     file_people = _unique(people.rows, "staff_no", P, COL_P["staff_no"], _duplicate_person, out)
     reviewers_in_file = {r.values.get("reviewer") for r in file_people.values()}
@@ -272,7 +272,7 @@ def _check_people(people: Sheet, units: _Units, out: Collector, scope: WriteScop
     )
 
 
-def check(units: Sheet, people: Sheet, out: Collector, scope: WriteScope) -> Plan:
+def check(units: SheetRows, people: SheetRows, out: Collector, scope: WriteScope) -> Plan:
     """Cross-row and database checks of a read file; adds issues to ``out``. Every unit and person
     the file touches must lie, before and after the import, inside ``scope``."""
     checked = _check_units(units, out, scope)

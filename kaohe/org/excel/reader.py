@@ -37,7 +37,7 @@ class Row:
 
 
 @dataclass
-class Sheet:
+class SheetRows:
     present: bool = False
     columns: list[Column] = field(default_factory=list)  # the columns found in the header
     rows: list[Row] = field(default_factory=list)
@@ -49,10 +49,10 @@ def _refuse(reason: str, sheet: str = "") -> Reject:
 
 def _read_sheet(
     rows: list[platform_excel.Row] | None, name: str, columns: list[Column], out: Collector
-) -> Sheet:
+) -> SheetRows:
     if rows is None:
-        return Sheet()
-    sheet = Sheet(present=True)
+        return SheetRows()
+    sheet = SheetRows(present=True)
     # The header is row 1; a sheet whose first row is empty has none (every column is missing).
     header = rows[0].values if rows and rows[0].number == 1 else ()
     positions: dict[str, int] = {}
@@ -80,7 +80,7 @@ def _read_sheet(
 
 def read_workbook(
     fileobj: BinaryIO | str | Path, out: Collector, *, filename: str = ""
-) -> tuple[Sheet, Sheet]:
+) -> tuple[SheetRows, SheetRows]:
     """The 单位 and 人员 sheets of an upload (a binary file or a path), their cell problems added to
     ``out``. Raises :class:`Reject` for a file that cannot be read at all: too large, not an .xlsx,
     a sheet beyond :data:`MAX_ROWS` or :data:`MAX_COLUMNS` (by what it declares or what it holds),

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kaohe.appraisal.models import (
     Appeal,
-    Attachment,
     Claim,
     CommitteeDecision,
     GradeChange,
@@ -19,6 +18,7 @@ from kaohe.appraisal.models import (
     Period,
     ResultSet,
     Scheme,
+    SchemeAttachment,
     Score,
     Sheet,
 )
@@ -73,7 +73,7 @@ def test_attaching_reads_the_unit_kinds_one_per_line(org, login):
         f"/appraisal/schemes/{scheme.pk}/attach/", {"unit": org.unit_a.pk, "unit_kinds": kinds}
     )
     assert response.status_code == 302
-    att = Attachment.objects.get(scheme=scheme, unit=org.unit_a)
+    att = SchemeAttachment.objects.get(scheme=scheme, unit=org.unit_a)
     assert att.unit_kinds == {"window": "机关", "institution": "机关"}
     assert client.post(f"/appraisal/schemes/{scheme.pk}/attach/", {"unit": "abc"}).status_code == 404
 
