@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import people_for_user, scope_for
-from kaohe.org.models import Person
+from kaohe.org.models import Person, Unit
 from kaohe.platform.roles import BROWSE, COMMITTEE, OVERSEE
 
 from . import rules
@@ -192,11 +192,11 @@ def sheet_people(sheet: Sheet) -> QuerySet[Person]:
 
 def periods_to_score(person: Person) -> list[Period]:
     """The periods open for scoring in which ``person`` reviews someone active (two queries)."""
-    paths = set(person.reviewees.filter(active=True).values_list("unit__path", flat=True))
+    units = list(Unit.objects.filter(people__in=person.reviewees.filter(active=True)).distinct())
     return [
         p
         for p in Period.objects.filter(state__in=rules.SCORABLE).select_related("unit")
-        if any(path.startswith(p.unit.path) for path in paths)
+        if any(u.is_within(p.unit) for u in units)
     ]
 
 
@@ -279,7 +279,7 @@ def claimable_periods(person: Person | None) -> list[Period]:
     if person is None:
         return []
     periods = Period.objects.filter(state__in=rules.CLAIMABLE).select_related("unit", "scheme")
-    return [p for p in periods if person.unit.path.startswith(p.unit.path)]
+    return [p for p in periods if person.unit.is_within(p.unit)]
 
 
 def claim_categories(period: Period) -> list[tuple[str, object]]:

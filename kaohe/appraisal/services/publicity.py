@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.platform.calendar import WorkCalendar, calendar_for_unit
 from kaohe.platform.errors import Refusal
-from kaohe.platform.models import Notification
+from kaohe.platform.notifications import notify
 
 from .. import rules
 from ..choices import PeriodState
@@ -63,7 +63,7 @@ def _notify_people(period: Period) -> None:
         "day": period.appeal_deadline,
     }
     url = reverse("appraisal:mine")
-    Notification.objects.bulk_create([Notification(user_id=u, text=text[:300], url=url) for u in users])
+    notify(user_ids=users, text=text, url=url)
 
 
 @transaction.atomic

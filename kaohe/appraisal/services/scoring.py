@@ -15,7 +15,7 @@ from kaohe.accounts.scope import scope_for
 from kaohe.audit.services import record
 from kaohe.org.models import Person
 from kaohe.platform.errors import Refusal
-from kaohe.platform.models import Notification
+from kaohe.platform.notifications import notify
 
 from .. import rules
 from ..choices import SheetStatus
@@ -141,9 +141,9 @@ def remind(*, actor, sheet: Sheet) -> int:
     """Notify the assessor (or the office) that the sheet waits; returns the notifications sent."""
     if sheet.assessor is None or sheet.assessor.user_id is None:
         return 0
-    Notification.objects.create(
-        user_id=sheet.assessor.user_id,
-        text=(_("Please complete your scoring sheet for %(period)s.") % {"period": str(sheet.period)})[:300],
+    notify(
+        user_ids=[sheet.assessor.user_id],
+        text=_("Please complete your scoring sheet for %(period)s.") % {"period": str(sheet.period)},
         url=reverse("appraisal:sheet", args=[sheet.pk]),
     )
     sheet.reminded_at = timezone.now()

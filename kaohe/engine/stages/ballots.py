@@ -38,28 +38,24 @@ class Ballots:
 
 def count_ballots(scheme: Scheme, data: PeriodData) -> Ballots:
     """Every ballot component's group counts and every vote rule's share and hits."""
+    rows = BallotRows.from_table(data.ballots)  # read once for every component and vote rule
+    n = len(data.people)
     groups = {
-        cname: ballot_groups(scheme, data, cname)
+        cname: ballot_groups(scheme, rows, n, cname)
         for cname, comp in scheme.components.items()
         if comp.ballot is not None
     }
-    rules, shares, hits = _vote_rules(scheme, data)
+    rules, shares, hits = _vote_rules(scheme, rows, n)
     return Ballots(groups=groups, vote_rules=rules, vote_shares=shares, vote_hits=hits)
 
 
-def ballot_group_scores(scheme: Scheme, data: PeriodData, cname: str) -> tuple[np.ndarray, np.ndarray]:
-    """Per person and rater group: (mean points of the counted ballots, ballots received)."""
-    got = ballot_groups(scheme, data, cname)
-    return got[0], got[1]
-
-
-def ballot_groups(scheme: Scheme, data: PeriodData, cname: str) -> GroupCounts:
+def ballot_groups(scheme: Scheme, rows: BallotRows | None, n_people: int, cname: str) -> GroupCounts:
     """Per person and rater group: mean points, ballots received, ballots dropped as extremes — the
     one tally's (:func:`kaohe.engine.tally.group_means`; the weighted score is :func:`ballot_scores`)."""
     b = scheme.components[cname].ballot
     assert b is not None
     rules = TallyRules.from_spec(b)
-    cube = count_cube(BallotRows.from_table(data.ballots), rules, len(data.people))
+    cube = count_cube(rows, rules, n_people)
     return group_means(cube, rules.points, rules.dimension_weights, rules.drop_extremes)
 
 
@@ -75,15 +71,15 @@ def ballot_scores(scheme: Scheme, cname: str, groups: GroupCounts) -> np.ndarray
     return np.nan_to_num(score)
 
 
-def _vote_rules(s: Scheme, d: PeriodData) -> tuple[list[tuple[str, str, VoteRule]], np.ndarray, np.ndarray]:
+def _vote_rules(
+    s: Scheme, rows: BallotRows | None, n: int
+) -> tuple[list[tuple[str, str, VoteRule]], np.ndarray, np.ndarray]:
     """Vote-share thresholds: share of a person's ballots (in the rule's rater groups) for the rule's
     options, from the overall tick when the form has one, else from the scored options (see
     :func:`kaohe.engine.tally.vote_counts`)."""
-    n = len(d.people)
     rules: list[tuple[str, str, VoteRule]] = []
     shares: list[np.ndarray] = []
     hits: list[np.ndarray] = []
-    rows = BallotRows.from_table(d.ballots)
     for cname, comp in s.components.items():
         b = comp.ballot
         if b is None or not b.vote_rules:
