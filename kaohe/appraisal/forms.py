@@ -328,3 +328,30 @@ class AppealDecisionForm(forms.Form):
     def corrections(self) -> list[tuple[str, float]]:
         d = self.cleaned_data
         return [(c.key, d[f"fix-{c.i}"]) for c in self.cols if d[f"fix-{c.i}"] is not None]
+
+
+class EmptyInputForm(forms.Form):
+    """Record that an input of the scheme is truly empty this period (need, name, reason), or
+    withdraw such a record (``withdraw``: its id)."""
+
+    need = forms.CharField(required=False, max_length=20)
+    name = forms.CharField(required=False, max_length=200)
+    reason = forms.CharField(required=False, max_length=300)
+    withdraw = forms.IntegerField(required=False, min_value=1)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if not data.get("withdraw"):
+            if not data.get("need") or not data.get("name"):
+                raise forms.ValidationError(_("Choose the input to record as empty."))
+            if not (data.get("reason") or "").strip():
+                raise forms.ValidationError(_("Give the reason why this input is empty."))
+        return data
+
+    def first_error(self) -> str:
+        for errors in self.errors.values():
+            return str(errors[0])
+        return str(_("Check the form."))
+
+    def values(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("need", "name", "reason")}

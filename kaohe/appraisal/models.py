@@ -147,6 +147,30 @@ class Period(models.Model):
         return self.locked and self.appeal_deadline is not None and today <= self.appeal_deadline
 
 
+class EmptyInput(models.Model):
+    """The office's record that an input the scheme reads is truly empty this period (本期无扣分事项),
+    with its reason: readiness then counts it as covered and the explanation cites the reason."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="empty_inputs")
+    need = models.CharField(_("kind of input"), max_length=20)  # kaohe.engine.requirements.Need
+    name = models.CharField(_("input"), max_length=200)
+    reason = models.CharField(_("reason"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("input recorded as empty")
+        verbose_name_plural = _("inputs recorded as empty")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "need", "name"], name="appraisal_emptyinput_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.need} {self.name}"
+
+
 class Sheet(models.Model):
     """An assessor's scoring sheet for a period; ``assessor`` None is the office's sheet (people
     without a reviewer)."""

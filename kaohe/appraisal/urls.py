@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import followup_views, output_views
-from .views import appeals, claims, committee, periods, results, schemes, scoring
+from .views import appeals, claims, committee, periods, readiness, results, schemes, scoring
 
 app_name = "appraisal"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("periods/<int:pk>/", periods.period, name="period"),
     path("periods/<int:pk>/action/", periods.period_action, name="period_action"),
     path("periods/<int:pk>/kpis/", scoring.kpis, name="kpis"),
+    path("periods/<int:pk>/inputs/", readiness.inputs, name="inputs"),
+    path("periods/<int:pk>/inputs/empty/", readiness.empty, name="inputs_empty"),
     path("periods/<int:pk>/results/", results.results, name="results"),
     path("periods/<int:pk>/committee/", committee.committee, name="committee"),
     path("sheets/", scoring.sheets, name="sheets"),

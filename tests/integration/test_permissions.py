@@ -101,6 +101,8 @@ MATRIX = {
     "appraisal:period": Row(BALLOT_VIEWERS, takes="period"),
     "appraisal:period_action": Row(frozenset({"office"}), takes="period", method="post", ok=302),
     "appraisal:kpis": Row(frozenset({"office"}), takes="period"),
+    "appraisal:inputs": Row(BALLOT_VIEWERS, takes="period"),
+    "appraisal:inputs_empty": Row(frozenset({"office"}), takes="period", method="post", ok=302),
     "appraisal:results": Row(BALLOT_VIEWERS, takes="period"),
     "appraisal:committee": Row(frozenset({"office", "inspector"}), takes="period"),
     "appraisal:sheets": Row(frozenset({"reviewer", "office"})),

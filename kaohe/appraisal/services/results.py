@@ -21,6 +21,7 @@ from .. import rules
 from ..choices import PeriodState
 from ..inputs import gather, people_of
 from ..models import GradeChange, Period, PersonResult, ResultSet, Scheme
+from ..readiness import missing_message, readiness
 from ..selectors import current_set
 from .committee import quota_problem
 from .periods import lock
@@ -238,6 +239,14 @@ def store(*, actor, period: Period, result: Result, ids: list[int], reason: str,
     return rs
 
 
+def refuse_if_missing(period: Period) -> None:
+    """Never compute on missing data: refuse, naming each input the scheme reads that is neither
+    entered nor recorded as truly empty (see the period's inputs page)."""
+    missing = missing_message(readiness(period))
+    if missing:
+        raise Refusal(_("Inputs are missing, nothing was computed: %(missing)s.") % {"missing": missing})
+
+
 def compute_period(*, actor, period: Period) -> ResultSet:
     """Run the engine on the period's data and store the results, replacing unpublished ones. The
     engine runs before the transaction opens: a failure leaves the previous results as they were."""
@@ -247,6 +256,7 @@ def compute_period(*, actor, period: Period) -> ResultSet:
             _("Results are computed in the scoring or computed state; this period is “%(state)s”.")
             % {"state": S(period.state).label}
         )
+    refuse_if_missing(period)
     result, ids = run_engine(period)
     with transaction.atomic():
         locked = lock(period)
@@ -274,6 +284,7 @@ def correct(*, actor, period: Period, reason: str) -> ResultSet:
         raise Refusal(_("Before publication, compute again instead."))
     if not reason.strip():
         raise Refusal(_("Give the reason for the correction."))
+    refuse_if_missing(period)
     result, ids = run_engine(period)
     with transaction.atomic():
         locked = lock(period)

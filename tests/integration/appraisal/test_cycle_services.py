@@ -141,6 +141,7 @@ def test_claims_in_range_under_cap_with_two_approvals(org):
     assert c.status == "approved"
     start_scoring(actor=None, period=p)
     helpers.score_all(p, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)})
+    helpers.make_ready(p)
     rs = compute_period(actor=None, period=p)
     assert rs.rows.get(person=org.a2).bonus == 4
 

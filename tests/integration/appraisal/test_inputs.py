@@ -54,6 +54,7 @@ def test_a_closed_campaign_feeds_the_computation_without_its_withheld_groups(org
     assert t.columns["count"].tolist() == [3.0, 3.0, 3.0]
     start_scoring(actor=None, period=p)
     helpers.score_all(p, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)})
+    helpers.make_ready(p)
     rs = compute_period(actor=None, period=p)
     row = rs.rows.get(person=org.a2)
     assert row.components["民主评议"] == 100 and row.total == pytest.approx(0.8 * 50 + 0.2 * 100)

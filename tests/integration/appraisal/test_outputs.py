@@ -114,6 +114,7 @@ def test_feedback_report_shows_each_indicator_with_rank_strengths_radar_and_tren
     p1 = helpers.period(org.root, sch, start=date(2025, 1, 1))
     start_scoring(actor=None, period=p1)
     helpers.score_all(p1, {org.a1: (50, 30), org.a2: (40, 30), org.b1: (50, 30)})
+    helpers.make_ready(p1)
     compute_period(actor=None, period=p1)
     send_to_committee(actor=None, period=p1)
     record_decision(actor=None, period=p1, members="甲", day=date(2025, 4, 2), decision="同意")
@@ -121,6 +122,7 @@ def test_feedback_report_shows_each_indicator_with_rank_strengths_radar_and_tren
     p3 = helpers.period(org.root, sch, start=date(2025, 7, 1))
     start_scoring(actor=None, period=p3)
     helpers.score_all(p3, {org.a1: (10, 10), org.a2: (10, 10), org.b1: (10, 10)})
+    helpers.make_ready(p3)
     compute_period(actor=None, period=p3)
 
     row = PersonResult.objects.get(result_set__period=p2, result_set__current=True, person=org.a2)
@@ -151,6 +153,7 @@ def _publish_quarter(unit, sch, start, values, today):
     p = helpers.period(unit, sch, start=start)
     start_scoring(actor=None, period=p)
     helpers.score_all(p, values)
+    helpers.make_ready(p)
     compute_period(actor=None, period=p)
     send_to_committee(actor=None, period=p)
     record_decision(actor=None, period=p, members="甲", day=today, decision="同意")
@@ -212,6 +215,7 @@ def test_the_year_reads_its_quarters_by_the_scheme_and_the_rollup_shows_it(org, 
     year = create_period(actor=None, unit=org.root, scheme=year_scheme, kind="year", start=date(2025, 1, 1))
     start_scoring(actor=None, period=year)
     helpers.score_all(year, {org.a1: (1, 1), org.a2: (1, 1), org.b1: (1, 1)})  # not read: 100% quarters
+    helpers.make_ready(year)
     rs = compute_period(actor=None, period=year)
     totals = dict(rs.rows.values_list("person__name", "total"))
     assert totals == {"张一": 91.75, "李二": 63.25, "王三": 78.0}
