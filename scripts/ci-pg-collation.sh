@@ -13,7 +13,7 @@ SERVER="${KAOHE_PG_SERVER:-postgres://root@127.0.0.1:5432}"
 NAME="kaohe_collation_$$"
 TEST_DB="test_$NAME"
 TESTS=(
-  tests/unit/test_org_rules.py tests/unit/test_scope_paths.py tests/unit/test_excel_reader.py
+  tests/unit/org/test_logic.py tests/unit/test_scope_paths.py tests/unit/test_excel_reader.py
   tests/integration/test_org_subtree.py tests/integration/test_org_services.py
   tests/integration/test_org_admin.py tests/integration/test_excel_import.py
   tests/integration/test_audit_scope.py tests/integration/test_permissions.py

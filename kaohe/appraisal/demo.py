@@ -1,7 +1,7 @@
 """The demo township's appraisal cycle: this month's period under the Xiacun (002) preset — a monthly
 scheme — in scoring.
-Every assessor except the demo reviewer has filled their sheet (a draft, not submitted), so the office
-sees scoring progress and the demo reviewer has a sheet to score; the demo staff member has one claim
+Every assessor except the demo login ``reviewer`` has filled their sheet (a draft, not submitted), so
+the office sees scoring progress and that login has a sheet to score; the demo staff member has one claim
 waiting for the section. Runs once: it does nothing when the month's period exists already."""
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def load_demo_cycle(*, stdout=None, today: date | None = None) -> Period | None:
 
 
 def _score(period: Period) -> None:
-    """Fill every assessor's sheet but the demo reviewer's, through the audited service."""
+    """Fill every assessor's sheet but the demo login ``reviewer``'s, through the audited service."""
     leaves = scored_leaves(period.scheme.parsed())
     people = list(people_of(period).order_by("staff_no").values_list("id", "staff_no", "reviewer_id"))
     skip = Person.objects.filter(user__username=DEMO_REVIEWER).values_list("id", flat=True).first()

@@ -177,7 +177,12 @@ class Sheet(models.Model):
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="sheets")
     assessor = models.ForeignKey(
-        "org.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="appraisal_sheets"
+        "org.Person",
+        verbose_name=_("assessor"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="appraisal_sheets",
     )
     status = models.CharField(max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -15,7 +15,7 @@ from kaohe.accounts.scope import people_for_user, scope_for
 from kaohe.org.models import Person, Unit
 from kaohe.platform.roles import BROWSE, COMMITTEE, OVERSEE
 
-from . import rules
+from . import logic
 from .choices import AppealStatus, ClaimStatus, PeriodState, SheetStatus
 from .inputs import people_of, scored_leaves
 from .models import Appeal, Claim, Evidence, Kpi, Period, PersonResult, ResultSet, Scheme, Score, Sheet
@@ -195,7 +195,7 @@ def periods_to_score(person: Person) -> list[Period]:
     units = list(Unit.objects.filter(people__in=person.reviewees.filter(active=True)).distinct())
     return [
         p
-        for p in Period.objects.filter(state__in=rules.SCORABLE).select_related("unit")
+        for p in Period.objects.filter(state__in=logic.SCORABLE).select_related("unit")
         if any(u.is_within(p.unit) for u in units)
     ]
 
@@ -234,7 +234,7 @@ def sheet_scores(sheet: Sheet, people: list[Person]) -> dict[tuple[int, str], Sc
 
 def sheet_editable(sheet: Sheet) -> bool:
     """A draft sheet of a period still open for scoring."""
-    return sheet.status == SheetStatus.DRAFT and sheet.period.state in rules.SCORABLE
+    return sheet.status == SheetStatus.DRAFT and sheet.period.state in logic.SCORABLE
 
 
 def scoring_progress(period: Period) -> list[dict]:
@@ -278,7 +278,7 @@ def claimable_periods(person: Person | None) -> list[Period]:
     """The periods open for claims whose unit subtree holds ``person``."""
     if person is None:
         return []
-    periods = Period.objects.filter(state__in=rules.CLAIMABLE).select_related("unit", "scheme")
+    periods = Period.objects.filter(state__in=logic.CLAIMABLE).select_related("unit", "scheme")
     return [p for p in periods if person.unit.is_within(p.unit)]
 
 

@@ -1,4 +1,4 @@
-"""Forms of the ballot pages (the ballot itself is read by :func:`kaohe.ballot.rules.parse_answers`)."""
+"""Forms of the ballot pages (the ballot itself is read by :func:`kaohe.ballot.logic.parse_answers`)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -17,7 +17,7 @@ from kaohe.accounts.scope import require_role, units_for_user
 from kaohe.org.models import Person
 from kaohe.platform.roles import OVERSEE
 
-from . import counts, rules
+from . import counts, logic
 from . import quality as rater_quality
 from .choices import CampaignStatus, Voting
 from .models import Ballot, BallotLine, Campaign, Code, PaperEntry, Participation, RaterGroup
@@ -61,8 +61,8 @@ def questionnaire(campaign: Campaign) -> Questionnaire:
     return Questionnaire(list(campaign.options.all()), list(campaign.dimensions.all()))
 
 
-def _rule(group: RaterGroup) -> rules.GroupRule:
-    return rules.GroupRule(
+def _rule(group: RaterGroup) -> logic.GroupRule:
+    return logic.GroupRule(
         identities=tuple(group.identities),
         staffings=tuple(group.staffings),
         relation=group.relation,
@@ -71,8 +71,8 @@ def _rule(group: RaterGroup) -> rules.GroupRule:
     )
 
 
-def _member(person: Person) -> rules.Member:
-    return rules.Member(
+def _member(person: Person) -> logic.Member:
+    return logic.Member(
         id=person.pk, unit_id=person.unit_id, identity=person.identity, staffing=person.staffing
     )
 
@@ -84,7 +84,7 @@ def member_group(campaign: Campaign, person: Person | None) -> RaterGroup | None
         return None
     member = _member(person)
     for group in campaign.groups.filter(voting=Voting.ACCOUNT):
-        if rules.is_member(_rule(group), member):
+        if logic.is_member(_rule(group), member):
             return group
     return None
 
@@ -94,7 +94,7 @@ def allowed_people(campaign: Campaign, group: RaterGroup, rater: Person | None) 
     rule = _rule(group)
     me = _member(rater) if rater is not None else None
     people = Person.objects.filter(ballot_ratings__campaign=campaign).select_related("unit", "position")
-    return [p for p in people.order_by("unit__path", "staff_no") if rules.may_rate(rule, me, _member(p))]
+    return [p for p in people.order_by("unit__path", "staff_no") if logic.may_rate(rule, me, _member(p))]
 
 
 @dataclass
@@ -183,8 +183,8 @@ def turnout(campaign: Campaign) -> list[TurnoutRow]:
         rules_by_group = [(g.pk, _rule(g)) for g in account_groups]
         raters = Person.objects.in_subtree(campaign.unit).filter(active=True, user__isnull=False)
         for pk, unit_id, identity, staffing in raters.values_list("pk", "unit_id", "identity", "staffing"):
-            m = rules.Member(pk, unit_id, identity, staffing)
-            first = next((gid for gid, r in rules_by_group if rules.is_member(r, m)), None)
+            m = logic.Member(pk, unit_id, identity, staffing)
+            first = next((gid for gid, r in rules_by_group if logic.is_member(r, m)), None)
             if first is not None:
                 members[first] += 1
     rows = []

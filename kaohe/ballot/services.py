@@ -24,7 +24,7 @@ from kaohe.audit.services import record, snapshot
 from kaohe.org.models import Person, Unit
 
 from . import codes as codelib
-from . import rules
+from . import logic
 from .choices import CampaignStatus, Relation, Voting, WhenGroupMissing
 from .models import (
     Ballot,
@@ -455,7 +455,7 @@ def _code_ballot(campaign: Campaign, group_id: int) -> tuple[Questionnaire, list
 def _parse(campaign: Campaign, q: Questionnaire, people: list[int], answers) -> list:
     """The marks of a ballot under the campaign's voting rules; a refused ballot is a ValidationError."""
     try:
-        return rules.parse_answers(
+        return logic.parse_answers(
             _answers(answers),
             people=people,
             dimensions=q.dimension_ids,
@@ -463,7 +463,7 @@ def _parse(campaign: Campaign, q: Questionnaire, people: list[int], answers) -> 
             max_top_marks=campaign.max_top_marks,
             identical_invalid=campaign.identical_invalid,
         )
-    except rules.BallotRefused as exc:
+    except logic.BallotRefused as exc:
         raise ValidationError(str(exc)) from None
 
 
@@ -527,7 +527,7 @@ def _paper_marks(campaign: Campaign, group: RaterGroup, answers: Mapping[str, An
     q = questionnaire(campaign)
     people = [p.pk for p in allowed_people(campaign, group, None)]
     marks = _parse(campaign, q, people, answers)
-    return {rules.field_name(p, d): str(o) for p, d, o in marks}
+    return {logic.field_name(p, d): str(o) for p, d, o in marks}
 
 
 def _count_sheet(campaign: Campaign, entries: list[PaperEntry], answers: dict[str, str]) -> None:

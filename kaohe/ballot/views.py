@@ -17,7 +17,7 @@ from kaohe.org.models import Person
 from kaohe.platform.excel import xlsx_response
 from kaohe.platform.roles import OVERSEE
 
-from . import excel, presets, qr, rules, selectors, services
+from . import excel, logic, presets, qr, selectors, services
 from .choices import Voting
 from .forms import CampaignForm, CodeEntryForm, CodesForm, PaperForm
 from .models import PaperEntry
@@ -41,7 +41,7 @@ def ballot_rows(q, people, data) -> list[dict]:
     for person in people:
         marks = []
         for dim in dims:
-            name = rules.field_name(person.pk, dim.pk if dim else None)
+            name = logic.field_name(person.pk, dim.pk if dim else None)
             marks.append({"dimension": dim, "name": name, "value": str(data.get(name, ""))})
         rows.append({"person": person, "marks": marks})
     return rows

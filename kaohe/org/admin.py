@@ -1,5 +1,5 @@
 """Configuration screens for the organisation. Saves go through the services, so every change made
-here is validated by the same rules and lands in the audit trail like any other."""
+here is validated by the same checks and lands in the audit trail like any other."""
 
 from django import forms
 from django.contrib import admin
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.platform.admin import ServiceModelAdmin, add_service_errors, save_inlines
 
-from . import rules, services
+from . import logic, services
 from .models import LeaveRecord, Person, Position, Secondment, Track, TrackMembership, Unit
 
 # --- units and positions ---------------------------------------------------------------------------
@@ -79,7 +79,7 @@ class LeaveForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and (problem := rules.leave_problem(start, end)):
+        if start and end and (problem := logic.leave_problem(start, end)):
             self.add_error("end", problem)
         return cleaned
 
@@ -98,7 +98,7 @@ class SecondmentForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if all(cleaned.get(k) is not None for k in ("home_unit", "host_unit", "start", "home_share")):
-            problems = rules.secondment_problems(
+            problems = logic.secondment_problems(
                 home_unit=cleaned["home_unit"].pk,
                 host_unit=cleaned["host_unit"].pk,
                 home_share=cleaned["home_share"],

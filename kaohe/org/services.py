@@ -1,7 +1,7 @@
 """Writes of the organisation domain.
 
-Every function is keyword-only, runs in one transaction, validates with the pure rules in
-:mod:`kaohe.org.rules` and ``full_clean()``, and appends its audit event in that same transaction, so
+Every function is keyword-only, runs in one transaction, validates with the pure checks in
+:mod:`kaohe.org.logic` and ``full_clean()``, and appends its audit event in that same transaction, so
 the change and its trace commit or roll back together. Errors are ``ValidationError``s keyed by the
 field at fault. Update functions take the changed fields as keywords and return the fresh object;
 when nothing changes they write nothing.
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.audit.services import record, snapshot
 
-from . import rules
+from . import logic
 from .models import LeaveRecord, Person, Position, Secondment, Track, TrackMembership, Unit
 
 UNIT_FIELDS = frozenset({"code", "name", "kind", "parent", "sort_order", "supervisor"})
@@ -136,11 +136,11 @@ def check_parent(*, unit: Unit | None, parent: Unit | None) -> None:
     if unit is None or unit.pk is None or parent is None:
         return
     parent = Unit.objects.get(pk=parent.pk)  # its current path, not a stale copy's
-    parent_ancestry = list(reversed(rules.ids_from_path(parent.path)))
-    loop = rules.cycle_after_move(unit.pk, parent.pk, parent_ancestry)
+    parent_ancestry = list(reversed(logic.ids_from_path(parent.path)))
+    loop = logic.cycle_after_move(unit.pk, parent.pk, parent_ancestry)
     if loop:
         names = dict(Unit.objects.filter(pk__in=loop).values_list("pk", "name"))
-        raise ValidationError({"parent": rules.cycle_message([names.get(pk, str(pk)) for pk in loop])})
+        raise ValidationError({"parent": logic.cycle_message([names.get(pk, str(pk)) for pk in loop])})
 
 
 @transaction.atomic
@@ -228,13 +228,13 @@ def check_reviewer(*, unit: Unit, reviewer: Person | None, person: Person | None
         else []
     )
     unit = Unit.objects.get(pk=unit.pk)
-    problem = rules.reviewer_problem(
+    problem = logic.reviewer_problem(
         person_key=person.pk if person is not None else None,
         reviewer_key=reviewer.pk,
         reviewer_label=str(reviewer),
         reviewer_has_account=has_account,
         unit_label=unit.name,
-        unit_ancestry=rules.ids_from_path(unit.path),
+        unit_ancestry=logic.ids_from_path(unit.path),
         reviewer_scope_roots=roots,
     )
     if problem:
@@ -300,7 +300,7 @@ def update_person(*, actor, person: Person, **changes: Any) -> Person:
 
 
 def _check_leave(leave: LeaveRecord) -> None:
-    problem = rules.leave_problem(leave.start, leave.end) if leave.start and leave.end else None
+    problem = logic.leave_problem(leave.start, leave.end) if leave.start and leave.end else None
     if problem:
         raise ValidationError({"end": problem})
 
@@ -368,7 +368,7 @@ def remove_member(*, actor, membership: TrackMembership) -> None:
 
 
 def _check_secondment(secondment: Secondment) -> None:
-    problems = rules.secondment_problems(
+    problems = logic.secondment_problems(
         home_unit=secondment.home_unit_id,
         host_unit=secondment.host_unit_id,
         home_share=Decimal(secondment.home_share),

@@ -1,6 +1,6 @@
 """Admin bases every app's admin builds on: read-only screens for records that are facts (the audit
 trail, campaigns), and screens whose saves and deletes go through the services, so that a change
-made in the admin is validated by the same rules and audited like any other."""
+made in the admin is validated by the same checks and audited like any other."""
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError

@@ -16,10 +16,10 @@ class WorklogConfig(AppConfig):
         from kaohe.platform.models import CalendarDay
 
         # local import: models load only once the app registry is ready
-        from .models import Rules
+        from .models import LogSettings
         from .selectors import settings_changed
 
-        for model in (CalendarDay, Rules, Unit):  # a unit's move changes whose overrides apply
+        for model in (CalendarDay, LogSettings, Unit):  # a unit's move changes whose overrides apply
             post_save.connect(
                 settings_changed, sender=model, dispatch_uid=f"worklog-settings-{model.__name__}"
             )

@@ -17,7 +17,7 @@ from kaohe.platform.calendar import SHANGHAI, calendar_for_unit
 from . import jobs, rollups
 from .choices import LogStatus, LogTag
 from .models import WorkLog
-from .selectors import rules_for_unit
+from .selectors import log_settings_for_unit
 
 TEXTS = [
     "走访{n}户群众，收集意见建议并登记台账。",
@@ -53,7 +53,7 @@ def load_demo_logs(*, stdout=None, today: date | None = None, weeks: int = 3, se
         for day in days:
             now = datetime.combine(cal.add_working_days(day, 1), time(11), SHANGHAI)
             for unit in Unit.objects.filter(people__in=people).distinct():
-                jobs.close_day(unit=unit, day=day, cal=cal, rules=rules_for_unit(unit), now=now)
+                jobs.close_day(unit=unit, day=day, cal=cal, log_settings=log_settings_for_unit(unit), now=now)
     if stdout is not None:
         stdout.write(f"Wrote {written} demo work logs over {len(days)} working days.\n")
     return written

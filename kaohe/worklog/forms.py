@@ -10,8 +10,8 @@ from kaohe.platform.calendar import DayKind
 from kaohe.platform.forms import MultipleFileField, MultipleFileInput
 
 from .choices import AchievementSection, LogTag
-from .models import Rules
-from .services import MAX_COMMENT, MAX_CONTENT, RULE_FIELDS
+from .models import LogSettings
+from .services import LOG_SETTING_FIELDS, MAX_COMMENT, MAX_CONTENT
 
 PERIODS = [("week", _("Week")), ("month", _("Month")), ("quarter", _("Quarter")), ("year", _("Year"))]
 
@@ -57,12 +57,12 @@ class CalendarDayForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=100, required=False)
 
 
-class RulesForm(forms.ModelForm):
+class LogSettingsForm(forms.ModelForm):
     webhook_url = forms.URLField(label=_("webhook URL"), required=False, assume_scheme="https")
 
     class Meta:
-        model = Rules
-        fields = sorted(RULE_FIELDS)
+        model = LogSettings
+        fields = sorted(LOG_SETTING_FIELDS)
         widgets = {"webhook_secret": forms.PasswordInput(render_value=True)}
 
 

@@ -25,8 +25,8 @@ from kaohe.platform.calendar import WorkCalendar, calendar_for_unit
 from kaohe.platform.notifications import notify
 
 from . import rollups
-from .models import ClosedDay, Miss, MissNotice, ReminderRun, Rules, WorkLog
-from .selectors import rules_for_unit
+from .models import ClosedDay, LogSettings, Miss, MissNotice, ReminderRun, WorkLog
+from .selectors import log_settings_for_unit
 from .workdays import log_window, notice_due
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def close_days(*, now: datetime | None = None) -> int:
     closed = 0
     for unit in _units_with_people():
         cal = calendar_for_unit(unit, today - timedelta(days=LOOKBACK_DAYS + 40), today + timedelta(days=40))
-        rules = rules_for_unit(unit)
+        log_settings = log_settings_for_unit(unit)
         last = ClosedDay.objects.filter(unit=unit).order_by("-day").values_list("day", flat=True).first()
         due = []
         for offset in range(LOOKBACK_DAYS, 0, -1):
@@ -80,19 +80,19 @@ def close_days(*, now: datetime | None = None) -> int:
             if (last and day <= last) or not cal.is_working_day(day):
                 continue
             window = log_window(
-                cal, day, backfill_days=rules.backfill_days, backfill_hour=rules.backfill_hour
+                cal, day, backfill_days=log_settings.backfill_days, backfill_hour=log_settings.backfill_hour
             )
             if now > window.deadline:
                 due.append(day)
         if last is None:
             due = due[-1:]
         for day in due:
-            closed += close_day(unit=unit, day=day, cal=cal, rules=rules, now=now)
+            closed += close_day(unit=unit, day=day, cal=cal, log_settings=log_settings, now=now)
     return closed
 
 
 @transaction.atomic
-def close_day(*, unit: Unit, day: date, cal: WorkCalendar, rules: Rules, now: datetime) -> int:
+def close_day(*, unit: Unit, day: date, cal: WorkCalendar, log_settings: LogSettings, now: datetime) -> int:
     """Close ``day`` for ``unit``: 1 if this call closed it, 0 if it was closed already."""
     closing = _claim(ClosedDay, unit=unit, day=day, at=now)
     if closing is None:
@@ -107,7 +107,7 @@ def close_day(*, unit: Unit, day: date, cal: WorkCalendar, rules: Rules, now: da
     rollups.add([(p.pk, unit.pk, day) for p in missing], working_days=1, missed=1)
     closing.expected, closing.missed = len(people), len(missing)
     closing.save(update_fields=["expected", "missed"])
-    notices = _apply_miss_rule(unit, day, cal, rules, missing, now)
+    notices = _apply_miss_threshold(unit, day, cal, log_settings, missing, now)
     record(
         actor=None,
         action="worklog.day.close",
@@ -118,11 +118,11 @@ def close_day(*, unit: Unit, day: date, cal: WorkCalendar, rules: Rules, now: da
     return 1
 
 
-def _apply_miss_rule(unit, day, cal, rules, missing: list[Person], now: datetime) -> int:
+def _apply_miss_threshold(unit, day, cal, log_settings, missing: list[Person], now: datetime) -> int:
     """A notice and a deduction for each person whose misses reach ``miss_threshold`` in a row."""
     if not missing:
         return 0
-    n = rules.miss_threshold
+    n = log_settings.miss_threshold
     window = cal.previous_working_days(day, max(4 * n, 10))
     missed = set(
         Miss.objects.filter(person__in=missing, day__gte=window[0], day__lte=day).values_list(
@@ -143,7 +143,7 @@ def _apply_miss_rule(unit, day, cal, rules, missing: list[Person], now: datetime
             "n": n,
             "first": date_format(first),
             "last": date_format(day),
-            "points": rules.deduction_points,
+            "points": log_settings.deduction_points,
         }
         notice = _claim(
             MissNotice,
@@ -151,18 +151,18 @@ def _apply_miss_rule(unit, day, cal, rules, missing: list[Person], now: datetime
             day=day,
             first_day=first,
             days=n,
-            points=rules.deduction_points,
+            points=log_settings.deduction_points,
             reason=reason,
             created=now,
         )
         if notice is None:
             continue
-        rollups.add([(person.pk, unit.pk, day)], notices=1, deduction=rules.deduction_points)
+        rollups.add([(person.pk, unit.pk, day)], notices=1, deduction=log_settings.deduction_points)
         record(
             actor=None,
             action="worklog.notice.create",
             obj=notice,
-            after={"person": person.pk, "day": day, "points": rules.deduction_points},
+            after={"person": person.pk, "day": day, "points": log_settings.deduction_points},
         )
         if person.user_id:
             notify(user_ids=[person.user_id], text=reason, url="/worklog/mine/", now=now)
@@ -178,17 +178,17 @@ def send_reminders(*, now: datetime | None = None) -> int:
     hour = timezone.localtime(now).hour
     total = 0
     for unit in _units_with_people():
-        rules = rules_for_unit(unit)
-        if hour < rules.reminder_hour:
+        log_settings = log_settings_for_unit(unit)
+        if hour < log_settings.reminder_hour:
             continue
         if not calendar_for_unit(unit, today, today).is_working_day(today):
             continue
-        total += remind_unit(unit=unit, day=today, rules=rules, now=now)
+        total += remind_unit(unit=unit, day=today, log_settings=log_settings, now=now)
     return total
 
 
 @transaction.atomic
-def remind_unit(*, unit: Unit, day: date, rules: Rules, now: datetime) -> int:
+def remind_unit(*, unit: Unit, day: date, log_settings: LogSettings, now: datetime) -> int:
     run = _claim(ReminderRun, unit=unit, day=day, at=now)
     if run is None:
         return 0
@@ -196,18 +196,18 @@ def remind_unit(*, unit: Unit, day: date, rules: Rules, now: datetime) -> int:
     written = set(WorkLog.objects.filter(day=day, person__in=people).values_list("person_id", flat=True))
     late = [p for p in people if p.pk not in written]
     text = _("Please write your work log for %(day)s.") % {"day": date_format(day)}
-    if rules.remind_in_app:
+    if log_settings.remind_in_app:
         notify(user_ids=[p.user_id for p in late if p.user_id], text=text, url="/worklog/", now=now)
     run.people = len(late)
     run.save(update_fields=["people"])
     if late:
-        transaction.on_commit(lambda: _send_external(rules, unit, day, late, text))
+        transaction.on_commit(lambda: _send_external(log_settings, unit, day, late, text))
     return len(late)
 
 
-def _send_external(rules: Rules, unit: Unit, day: date, people: list[Person], text: str) -> None:
+def _send_external(log_settings: LogSettings, unit: Unit, day: date, people: list[Person], text: str) -> None:
     """Email and webhook, after the commit: a slow or failing channel never blocks the claim."""
-    if rules.remind_email:
+    if log_settings.remind_email:
         # local import: the user model is resolved when the job runs
         from django.contrib.auth import get_user_model
 
@@ -217,7 +217,7 @@ def _send_external(rules: Rules, unit: Unit, day: date, people: list[Person], te
         subject = _("Work log reminder")
         sender = getattr(settings, "DEFAULT_FROM_EMAIL", None)
         send_mass_mail([(subject, text, sender, [u.email]) for u in users], fail_silently=True)
-    if rules.webhook_kind and rules.webhook_url:
+    if log_settings.webhook_kind and log_settings.webhook_url:
         names = "、".join(p.name for p in people[:50])
         more = _(" and %(n)s more") % {"n": len(people) - 50} if len(people) > 50 else ""
         message = ngettext(
@@ -232,10 +232,10 @@ def _send_external(rules: Rules, unit: Unit, day: date, people: list[Person], te
             "more": more,
         }
         req = channels.webhook_request(
-            rules.webhook_kind,
-            rules.webhook_url,
+            log_settings.webhook_kind,
+            log_settings.webhook_url,
             message,
-            secret=rules.webhook_secret,
+            secret=log_settings.webhook_secret,
             now_ms=int(time.time() * 1000),
         )
         channels.post_json(req)

@@ -1,4 +1,4 @@
-"""Work logs (履职纪实): the logs, their rollups, the rules per unit, misses and the notices they
+"""Work logs (履职纪实): the logs, their rollups, the settings per unit, misses and the notices they
 produce, reminders, and monthly achievement records. The calendar overrides and in-app notifications
 are the platform's (:mod:`kaohe.platform.models`)."""
 
@@ -187,11 +187,11 @@ class ReviewerStat(models.Model):
         return f"{self.reviewer_id} {self.period} {self.start}"
 
 
-class Rules(models.Model):
-    """Work-log rules of a unit and its sub-units (the nearest unit with rules wins)."""
+class LogSettings(models.Model):
+    """Work-log settings (日志设置) of a unit and its sub-units (the nearest unit with its own wins)."""
 
     unit = models.OneToOneField(
-        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="worklog_rules"
+        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="log_settings"
     )
     backfill_days = models.PositiveSmallIntegerField(
         _("on time until working day"), default=1, validators=[MaxValueValidator(10)]
@@ -229,8 +229,8 @@ class Rules(models.Model):
     )
 
     class Meta:
-        verbose_name = _("work-log rules")
-        verbose_name_plural = _("work-log rules")
+        verbose_name = _("work-log settings")
+        verbose_name_plural = _("work-log settings")
 
     def __str__(self) -> str:
         return str(self.unit)

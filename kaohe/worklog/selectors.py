@@ -23,7 +23,7 @@ from kaohe.platform.models import CalendarDay
 from kaohe.platform.roles import OVERSEE
 
 from .choices import LogStatus
-from .models import Achievement, ReviewerStat, Rules, Stat, WorkLog
+from .models import Achievement, LogSettings, ReviewerStat, Stat, WorkLog
 from .workdays import mean_seconds, month_starts, rate
 
 
@@ -31,19 +31,19 @@ def ancestor_ids(unit: Unit) -> list[int]:
     return [int(part) for part in unit.path.strip("/").split("/") if part]
 
 
-# --- calendar and rules ------------------------------------------------------------------------------
+# --- calendar and work-log settings ------------------------------------------------------------------
 
 
-def rules_for_unit(unit: Unit) -> Rules:
-    """The rules of the nearest unit up the tree that has some; the defaults (unsaved) otherwise."""
-    return _rules_of(ancestor_ids(unit) or [unit.pk]) or Rules(unit=unit)
+def log_settings_for_unit(unit: Unit) -> LogSettings:
+    """The work-log settings of the nearest unit up the tree that has some; the defaults (unsaved) otherwise."""
+    return _log_settings_of(ancestor_ids(unit) or [unit.pk]) or LogSettings(unit=unit)
 
 
-def _rules_of(ids: list[int]) -> Rules | None:
-    """The rules of the last unit of ``ids`` (root first) that has some."""
+def _log_settings_of(ids: list[int]) -> LogSettings | None:
+    """The work-log settings of the last unit of ``ids`` (root first) that has some."""
     if not ids:
         return None
-    found = {r.unit_id: r for r in Rules.objects.filter(unit_id__in=ids)}
+    found = {r.unit_id: r for r in LogSettings.objects.filter(unit_id__in=ids)}
     for uid in reversed(ids):
         if uid in found:
             return found[uid]
@@ -53,7 +53,7 @@ def _rules_of(ids: list[int]) -> Rules | None:
 @dataclass(frozen=True)
 class WritingSettings:
     """What writing a log needs from a unit's settings: its calendar around the day, and the
-    three rules that make the writing window."""
+    three settings that make the writing window."""
 
     calendar: WorkCalendar
     backfill_days: int
@@ -61,11 +61,11 @@ class WritingSettings:
     late_days: int
 
 
-# Every log written reads its unit's calendar overrides and rules, which change a few times a year
+# Every log written reads its unit's calendar overrides and work-log settings, which change a few times a year
 # and are set on a few units (the county, some offices) for the many sections below them. So the
 # Django cache keeps, for SETTINGS_TTL seconds, which units have any, and the settings per set of
 # such ancestors (all the sections of a county share one entry), under a version that every save or
-# delete of a calendar day, rules or unit bumps (at once and again at commit). With a cache shared
+# delete of a calendar day, work-log settings or unit bumps (at once and again at commit). With a cache shared
 # by all processes (REDIS_URL) a change is seen everywhere at once; with the per-process default,
 # other processes see it within SETTINGS_TTL. Only these values are cached, never a webhook secret.
 SETTINGS_TTL = 60
@@ -82,7 +82,7 @@ def _settings_version() -> int:
 
 
 def settings_changed(**_kwargs) -> None:
-    """Signal receiver: a calendar day, rules or unit changed, so cached settings are void."""
+    """Signal receiver: a calendar day, work-log settings or unit changed, so cached settings are void."""
 
     def bump() -> None:
         try:
@@ -116,31 +116,31 @@ def _remembered(key: str, make):
 
 
 def _configured_units(version: int) -> frozenset[int]:
-    """Ids of the units that have calendar overrides or rules of their own."""
+    """Ids of the units that have calendar overrides or work-log settings of their own."""
     return _remembered(
         f"worklog:configured:{version}",
         lambda: frozenset(
             CalendarDay.objects.order_by()
             .values_list("unit_id", flat=True)
-            .union(Rules.objects.order_by().values_list("unit_id", flat=True))
+            .union(LogSettings.objects.order_by().values_list("unit_id", flat=True))
         ),
     )
 
 
 def writing_settings(unit: Unit, day: date) -> WritingSettings:
-    """The calendar (five days before ``day`` to 90 after) and window rules for writing ``unit``'s
+    """The calendar (five days before ``day`` to 90 after) and window settings for writing ``unit``'s
     logs of ``day``; cached as described above."""
     version = _settings_version()
     configured = _configured_units(version)
     ids = [uid for uid in ancestor_ids(unit) or [unit.pk] if uid in configured]
 
     def make() -> WritingSettings:
-        rules = _rules_of(ids) or Rules()
+        log_settings = _log_settings_of(ids) or LogSettings()
         return WritingSettings(
             calendar=calendar_of(ids, day - timedelta(days=5), day + timedelta(days=90)),
-            backfill_days=rules.backfill_days,
-            backfill_hour=rules.backfill_hour,
-            late_days=rules.late_days,
+            backfill_days=log_settings.backfill_days,
+            backfill_hour=log_settings.backfill_hour,
+            late_days=log_settings.late_days,
         )
 
     return _remembered(f"worklog:writing:{version}:{','.join(map(str, ids))}:{day.isoformat()}", make)

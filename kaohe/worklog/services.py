@@ -28,14 +28,14 @@ from kaohe.platform.uploads import MAX_FILES, check_upload
 
 from . import rollups
 from .choices import AchievementSection, AchievementStatus, LogStatus, LogTag
-from .models import Achievement, Attachment, Rules, WorkLog
-from .selectors import rules_for_unit, writing_settings
+from .models import Achievement, Attachment, LogSettings, WorkLog
+from .selectors import log_settings_for_unit, writing_settings
 from .workdays import Window, log_window, month_start
 
 MAX_CONTENT = 2000
 MAX_COMMENT = 500
 LOG_FIELDS = ["content", "tags", "status", "reviewer", "submitted", "late", "reviewed", "review_comment"]
-RULE_FIELDS = frozenset(
+LOG_SETTING_FIELDS = frozenset(
     {
         "backfill_days",
         "backfill_hour",
@@ -357,7 +357,7 @@ def approve_logs(*, actor, logs: Iterable[WorkLog], now: datetime | None = None)
     return n
 
 
-# --- calendar, rules -----------------------------------------------------------------------------------
+# --- calendar, work-log settings -----------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -386,24 +386,30 @@ def clear_calendar_day(*, actor, unit: Unit, day: date) -> bool:
 
 
 @transaction.atomic
-def save_rules(*, actor, unit: Unit, **changes) -> Rules:
-    """Set the unit's own rules (created from the inherited ones on first change)."""
-    unknown = set(changes) - RULE_FIELDS
+def save_log_settings(*, actor, unit: Unit, **changes) -> LogSettings:
+    """Set the unit's own work-log settings (created from the inherited ones on first change)."""
+    unknown = set(changes) - LOG_SETTING_FIELDS
     if unknown:
-        raise TypeError(f"cannot change {', '.join(sorted(unknown))} of rules")
-    rules = Rules.objects.filter(unit=unit).first()
-    before = snapshot(rules) if rules else None
-    if rules is None:
-        inherited = rules_for_unit(unit)
-        rules = Rules(unit=unit, **{f: getattr(inherited, f) for f in RULE_FIELDS})
+        raise TypeError(f"cannot change {', '.join(sorted(unknown))} of work-log settings")
+    log_settings = LogSettings.objects.filter(unit=unit).first()
+    before = snapshot(log_settings) if log_settings else None
+    if log_settings is None:
+        inherited = log_settings_for_unit(unit)
+        log_settings = LogSettings(unit=unit, **{f: getattr(inherited, f) for f in LOG_SETTING_FIELDS})
     for name, value in changes.items():
-        setattr(rules, name, value)
-    if rules.webhook_kind and not rules.webhook_url:
+        setattr(log_settings, name, value)
+    if log_settings.webhook_kind and not log_settings.webhook_url:
         raise ValidationError({"webhook_url": _("Give the webhook's URL.")})
-    rules.full_clean()
-    rules.save()
-    record(actor=actor, action="worklog.rules.save", obj=rules, before=before, after=snapshot(rules))
-    return rules
+    log_settings.full_clean()
+    log_settings.save()
+    record(
+        actor=actor,
+        action="worklog.log_settings.save",
+        obj=log_settings,
+        before=before,
+        after=snapshot(log_settings),
+    )
+    return log_settings
 
 
 # --- monthly achievement records ----------------------------------------------------------------------

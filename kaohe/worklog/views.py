@@ -35,7 +35,7 @@ from kaohe.platform.uploads import DOCX
 
 from . import reports, selectors, services
 from .choices import LogStatus, LogTag
-from .forms import AchievementForm, CalendarDayForm, DecideForm, LogForm, PeriodForm, RulesForm
+from .forms import AchievementForm, CalendarDayForm, DecideForm, LogForm, LogSettingsForm, PeriodForm
 from .models import Attachment, MissNotice
 from .workdays import month_start
 
@@ -324,7 +324,7 @@ def notice_docx(request):
     return download_response(data, f"notice-{ctx['start']:%Y%m%d}.docx", DOCX)
 
 
-# --- office: calendar, rules, achievements -------------------------------------------------------------
+# --- office: calendar, work-log settings, achievements -----------------------------------------------------
 
 
 def _office_unit(request):
@@ -376,34 +376,36 @@ def calendar(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rules(request):
+def log_settings(request):
     unit = _office_unit(request)
-    current = selectors.rules_for_unit(unit)
-    form = RulesForm(
+    current = selectors.log_settings_for_unit(unit)
+    form = LogSettingsForm(
         request.POST or None,
         instance=current if current.pk and current.unit_id == unit.pk else None,
         initial=None
         if current.pk and current.unit_id == unit.pk
-        else {f: getattr(current, f) for f in services.RULE_FIELDS},
+        else {f: getattr(current, f) for f in services.LOG_SETTING_FIELDS},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_rules(
-                actor=request.user, unit=unit, **{f: form.cleaned_data[f] for f in services.RULE_FIELDS}
+            services.save_log_settings(
+                actor=request.user,
+                unit=unit,
+                **{f: form.cleaned_data[f] for f in services.LOG_SETTING_FIELDS},
             )
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, _("Rules of %(unit)s saved.") % {"unit": unit.name})
-            return redirect(f"{reverse('worklog:rules')}?unit={unit.pk}")
+            messages.success(request, _("Settings of %(unit)s saved.") % {"unit": unit.name})
+            return redirect(f"{reverse('worklog:log_settings')}?unit={unit.pk}")
     context = {
         "unit": unit,
         "form": form,
         "inherited_from": current.unit if current.pk and current.unit_id != unit.pk else None,
         "units": units_for_user(request.user, [Role.OFFICE]).order_by("path")[:500],
-        "breadcrumb": [(_("Work-log rules"), "")],
+        "breadcrumb": [(_("Work-log settings"), "")],
     }
-    return render(request, "worklog/rules.html", context)
+    return render(request, "worklog/log_settings.html", context)
 
 
 @login_required
@@ -435,7 +437,7 @@ def achievements(request):
     context = {
         "form": form,
         "records": records.filter(month__gte=services.achievement_months(today)[1])[:500],
-        "due_day": selectors.rules_for_unit(
+        "due_day": selectors.log_settings_for_unit(
             units_for_user(request.user, DECLARE).order_by("path").first()
         ).achievement_day
         if units_for_user(request.user, DECLARE).exists()

@@ -64,7 +64,7 @@ MATRIX = {
     "api:get_campaign": Row(BALLOT_VIEWERS, takes="campaign", api=True),
     "api:get_turnout": Row(BALLOT_VIEWERS, takes="campaign", api=True),
     "api:get_results": Row(BALLOT_VIEWERS, takes="campaign", api=True),
-    # work logs: staff write their own, reviewers review theirs, the office runs calendar and rules
+    # work logs: staff write their own, reviewers review theirs, the office runs calendar and log_settings
     "worklog:write": Row(WRITERS),
     "worklog:mine": Row(WRITERS),
     "worklog:log": Row(EVERYONE, takes="log"),
@@ -78,7 +78,7 @@ MATRIX = {
     "worklog:summary_xlsx": Row(BROWSERS),
     "worklog:notice": Row(frozenset({"office"})),
     "worklog:calendar": Row(frozenset({"office"})),
-    "worklog:rules": Row(frozenset({"office"})),
+    "worklog:log_settings": Row(frozenset({"office"})),
     "worklog:achievements": Row(frozenset({"reviewer", "office"})),
     "worklog:achievement_decide": Row(frozenset({"office"}), takes="achievement", method="post", ok=302),
     "worklog:notifications": Row(EVERYONE),

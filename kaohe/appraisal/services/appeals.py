@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kaohe.audit.services import record
 from kaohe.platform.errors import Refusal
 
-from .. import rules
+from .. import logic
 from ..choices import AppealStatus
 from ..inputs import scored_leaves
 from ..models import Appeal, PersonResult, Score
@@ -65,7 +65,7 @@ def decide_appeal(
         leaf = leaves.get(key)
         if leaf is None:
             raise Refusal(_("%(indicator)s is not an indicator scored on sheets.") % {"indicator": key})
-        rules.check_score(value, leaf.node.points, key, leaf.node.source == "task")
+        logic.check_score(value, leaf.node.points, key, leaf.node.source == "task")
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
         if appeal.status != AppealStatus.FILED:

@@ -12,7 +12,7 @@ from kaohe.audit.services import record
 from kaohe.org.models import Person
 from kaohe.platform.errors import Refusal
 
-from .. import rules
+from .. import logic
 from ..choices import ClaimStatus
 from ..models import Claim, Period
 from .evidence import store_evidence
@@ -23,14 +23,14 @@ def file_claim(
     *, actor, period: Period, person: Person, category: str, points: Decimal, reason: str, files=()
 ) -> Claim:
     """A claim within its category's range and under its point caps, with checked evidence."""
-    if period.state not in rules.CLAIMABLE:
+    if period.state not in logic.CLAIMABLE:
         raise Refusal(_("Claims are closed for this period."))
     if not reason.strip():
         raise Refusal(_("Give the reason for the claim."))
     scheme = period.scheme.parsed()
     spec = scheme.adjustments.get(category)
-    rules.check_points(category, spec, float(points))
-    for cap_name, limit in rules.point_caps(scheme, category):
+    logic.check_points(category, spec, float(points))
+    for cap_name, limit in logic.point_caps(scheme, category):
         cats = scheme.caps[cap_name].categories or [
             c for c, a in scheme.adjustments.items() if a.kind == spec.kind
         ]
@@ -59,7 +59,7 @@ def file_claim(
 def decide_claim(*, actor, claim: Claim, approve: bool, note: str) -> Claim:
     """The section decides a submitted claim, then the committee one the section approved."""
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    if claim.period.state not in rules.CLAIMABLE:
+    if claim.period.state not in logic.CLAIMABLE:
         raise Refusal(_("Claims are closed for this period."))
     if not approve and not note.strip():
         raise Refusal(_("Give the reason for rejecting the claim."))

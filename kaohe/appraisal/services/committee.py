@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from kaohe.audit.services import record
 from kaohe.platform.errors import Refusal
 
-from .. import rules
+from .. import logic
 from ..choices import PeriodState
 from ..models import CommitteeDecision, GradeChange, Period, PersonResult, ResultSet
 from .periods import lock
@@ -30,7 +30,7 @@ def quota_problem(rs: ResultSet, row: PersonResult, to: str, grades: list[str]) 
         .values_list("grade", "n")
     )
     counts[to] = counts.get(to, 0) + 1
-    return rules.check_quota(grades, rs.quotas.get(row.quota_group, {"name": row.quota_group}), counts)
+    return logic.check_quota(grades, rs.quotas.get(row.quota_group, {"name": row.quota_group}), counts)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from kaohe.audit.services import record
 from kaohe.engine.periods import span
 from kaohe.platform.errors import Refusal
 
-from .. import rules
+from .. import logic
 from ..choices import PeriodKind, PeriodState
 from ..inputs import people_of
 from ..models import Period, Scheme, SchemeAttachment, Sheet
@@ -95,7 +95,8 @@ def start_scoring(*, actor, period: Period) -> Period:
     """Open scoring: every assessor gets their sheet now, so that the office can follow and remind
     those who have not opened it yet (people without a reviewer are on the office's sheet)."""
     locked = lock(period)
-    rules.check_move(locked.state, S.SCORING)
+    logic.check_move(locked.state, S.SCORING)
+    # a person's assessor is their reviewer (the org relation); no reviewer: the office's sheet (None)
     assessors = set(people_of(locked).values_list("reviewer_id", flat=True).distinct())
     Sheet.objects.bulk_create([Sheet(period=locked, assessor_id=a) for a in assessors], ignore_conflicts=True)
     return move(actor, locked, S.SCORING, "appraisal.period.scoring", period)
@@ -105,7 +106,7 @@ def start_scoring(*, actor, period: Period) -> Period:
 def send_to_committee(*, actor, period: Period) -> Period:
     """Hand the computed results to the committee."""
     locked = lock(period)
-    rules.check_move(locked.state, S.COMMITTEE)
+    logic.check_move(locked.state, S.COMMITTEE)
     return move(actor, locked, S.COMMITTEE, "appraisal.period.committee", period)
 
 
@@ -113,4 +114,4 @@ def send_to_committee(*, actor, period: Period) -> Period:
 def undo(*, actor, period: Period) -> Period:
     """Step back one state, where the undo list allows it."""
     locked = lock(period)
-    return move(actor, locked, rules.undo_target(locked.state), "appraisal.period.undo", period)
+    return move(actor, locked, logic.undo_target(locked.state), "appraisal.period.undo", period)

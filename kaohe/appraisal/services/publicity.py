@@ -14,7 +14,7 @@ from kaohe.platform.calendar import WorkCalendar, calendar_for_unit
 from kaohe.platform.errors import Refusal
 from kaohe.platform.notifications import notify
 
-from .. import rules
+from .. import logic
 from ..choices import PeriodState
 from ..followups import create_follow_ups
 from ..inputs import people_of
@@ -34,7 +34,7 @@ def publish(*, actor, period: Period, today: date | None = None) -> Period:
     """Open the publicity window (N working days) and the appeal window (M working days from today,
     the day people are notified), notify the people and create the follow-ups."""
     caller, period = period, lock(period)
-    rules.check_move(period.state, S.PUBLICITY)
+    logic.check_move(period.state, S.PUBLICITY)
     if not period.decisions.exists():
         raise Refusal(_("Record the committee's decision before publishing."))
     today = today or timezone.localdate()
@@ -70,7 +70,7 @@ def _notify_people(period: Period) -> None:
 def finalize(*, actor, period: Period, today: date | None = None) -> Period:
     """After the publicity window, results are final and locked."""
     caller, period = period, lock(period)
-    rules.check_move(period.state, S.FINAL)
+    logic.check_move(period.state, S.FINAL)
     today = today or timezone.localdate()
     if period.publicity_end is None or today <= period.publicity_end:
         raise Refusal(_("The publicity window runs until %(day)s.") % {"day": period.publicity_end})

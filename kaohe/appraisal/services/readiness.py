@@ -10,7 +10,7 @@ from kaohe.audit.services import record
 from kaohe.engine.requirements import Need
 from kaohe.platform.errors import Refusal
 
-from .. import rules
+from .. import logic
 from ..models import EmptyInput, Period
 from ..readiness import MAY_BE_EMPTY, MISSING, NEED_LABELS, readiness
 from .periods import lock
@@ -22,7 +22,7 @@ def record_empty(*, actor, period: Period, need: str, name: str, reason: str) ->
     Refused for an input the scheme does not read, one that cannot be empty (scores, a ballot, a
     pool), one that has data, and once results are published."""
     locked = lock(period)
-    if locked.state not in rules.CLAIMABLE:
+    if locked.state not in logic.CLAIMABLE:
         raise Refusal(_("Inputs are recorded before publication; this period is past that."))
     if not reason.strip():
         raise Refusal(_("Give the reason why this input is empty."))
@@ -58,7 +58,7 @@ def record_empty(*, actor, period: Period, need: str, name: str, reason: str) ->
 @transaction.atomic
 def withdraw_empty(*, actor, empty: EmptyInput) -> None:
     period = lock(empty.period)
-    if period.state not in rules.CLAIMABLE:
+    if period.state not in logic.CLAIMABLE:
         raise Refusal(_("Inputs are recorded before publication; this period is past that."))
     before = {"need": empty.need, "name": empty.name, "reason": empty.reason}
     empty.delete()

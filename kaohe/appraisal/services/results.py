@@ -17,7 +17,7 @@ from kaohe.engine.scheme import UNGRADED_EFFECTS
 from kaohe.engine.store import dumps
 from kaohe.platform.errors import Refusal
 
-from .. import rules
+from .. import logic
 from ..choices import PeriodState
 from ..inputs import gather, people_of
 from ..models import GradeChange, Period, PersonResult, ResultSet, Scheme
@@ -251,7 +251,7 @@ def compute_period(*, actor, period: Period) -> ResultSet:
     """Run the engine on the period's data and store the results, replacing unpublished ones. The
     engine runs before the transaction opens: a failure leaves the previous results as they were."""
     period.refresh_from_db()
-    if period.state not in rules.COMPUTABLE:
+    if period.state not in logic.COMPUTABLE:
         raise Refusal(
             _("Results are computed in the scoring or computed state; this period is “%(state)s”.")
             % {"state": S(period.state).label}
@@ -260,7 +260,7 @@ def compute_period(*, actor, period: Period) -> ResultSet:
     result, ids = run_engine(period)
     with transaction.atomic():
         locked = lock(period)
-        if locked.state not in rules.COMPUTABLE:
+        if locked.state not in logic.COMPUTABLE:
             raise Refusal(_("The period moved on meanwhile; nothing was stored."))
         rs = store(actor=actor, period=locked, result=result, ids=ids, reason=_("computation"), replace=True)
         if locked.state != S.COMPUTED:

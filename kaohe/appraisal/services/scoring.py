@@ -17,7 +17,7 @@ from kaohe.org.models import Person
 from kaohe.platform.errors import Refusal
 from kaohe.platform.notifications import notify
 
-from .. import rules
+from .. import logic
 from ..choices import SheetStatus
 from ..inputs import kpi_leaves, people_of, scored_leaves
 from ..models import Kpi, Period, Score, Sheet
@@ -32,7 +32,7 @@ def get_or_create_sheet(period: Period, assessor: Person | None) -> Sheet:
 
 def sheets_to_score(*, user) -> tuple[list[Sheet], list[Sheet]]:
     """The user's sheets, and (office) the office's sheet of each period open for scoring in scope.
-    A reviewer's sheet of a period in scoring is created on their first visit."""
+    An assessor's sheet of a period in scoring is created on their first visit."""
     mine = list(sheets_for_user(user).filter(assessor__user=user))
     person = getattr(user, "person", None)
     if person is not None:
@@ -40,7 +40,7 @@ def sheets_to_score(*, user) -> tuple[list[Sheet], list[Sheet]]:
         mine += [get_or_create_sheet(p, person) for p in periods_to_score(person) if p.pk not in have]
     office = []
     if scope_for(user).has_role(Role.OFFICE):
-        periods = periods_for_user(user, [Role.OFFICE]).filter(state__in=rules.SCORABLE)
+        periods = periods_for_user(user, [Role.OFFICE]).filter(state__in=logic.SCORABLE)
         office = [get_or_create_sheet(p, None) for p in periods]
     return mine, office
 
@@ -55,7 +55,7 @@ def save_sheet(
         Sheet.objects.select_for_update().select_related("period__scheme", "period__unit").get(pk=sheet.pk)
     )
     period = sheet.period
-    if period.state not in rules.SCORABLE:
+    if period.state not in logic.SCORABLE:
         raise Refusal(_("Scores can be entered only while the period is open or in scoring."))
     if sheet.status == SheetStatus.SUBMITTED:
         raise Refusal(_("This sheet has been submitted."))
@@ -72,12 +72,12 @@ def save_sheet(
             drop.append((pid, key))
             continue
         task = leaf.node.source == "task"
-        rules.check_score(value, leaf.node.points, key, task)
+        logic.check_score(value, leaf.node.points, key, task)
         # The scheme may require comments per indicator; otherwise the period's default applies.
         below = (
             period.comment_below if leaf.node.comment_below is None else round(leaf.node.comment_below * 100)
         )
-        if rules.needs_comment(value, leaf.node.points, below, task) and not comment.strip():
+        if logic.needs_comment(value, leaf.node.points, below, task) and not comment.strip():
             raise Refusal(
                 _("%(indicator)s: a score below %(share)s%% of the points needs a comment.")
                 % {"indicator": key, "share": below}
@@ -128,7 +128,7 @@ def save_sheet(
 @transaction.atomic
 def reopen_sheet(*, actor, sheet: Sheet) -> Sheet:
     """Turn a submitted sheet back into a draft while the period can still be scored."""
-    if sheet.period.state not in rules.SCORABLE:
+    if sheet.period.state not in logic.SCORABLE:
         raise Refusal(_("Scores can be entered only while the period is open or in scoring."))
     sheet.status = SheetStatus.DRAFT
     sheet.save(update_fields=["status"])
@@ -161,7 +161,7 @@ def _row_problem(n: int, problem: str) -> str:
 def save_kpis(*, actor, period: Period, rows: list[dict]) -> int:
     """Store KPI rows {person (staff no), indicator, measure, actual, target, multiple}; every row is
     checked first, so the import lands whole or not at all."""
-    if period.state not in rules.SCORABLE:
+    if period.state not in logic.SCORABLE:
         raise Refusal(_("KPIs can be entered only while the period is open or in scoring."))
     scheme = period.scheme.parsed()
     kpis = kpi_leaves(scheme)

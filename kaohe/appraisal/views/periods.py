@@ -14,7 +14,7 @@ from kaohe.ballot.selectors import campaigns_for_user
 from kaohe.platform.errors import Refusal
 from kaohe.platform.roles import OVERSEE
 
-from .. import rules
+from .. import logic
 from .. import selectors as sel
 from ..choices import PeriodKind
 from ..forms import PeriodActionForm, PeriodForm
@@ -87,7 +87,7 @@ def period(request, pk: int):
             "result_sets": obj.result_sets.defer("blob"),
             "claims": sel.claims_of(obj),
             "decisions": obj.decisions.all(),
-            "undo": obj.state in rules.UNDO,
+            "undo": obj.state in logic.UNDO,
             "is_office": sel.scope_for(request.user).has_role(Role.OFFICE),
             "breadcrumb": period_crumbs(obj),
         },

@@ -3,7 +3,7 @@
 The file layout is the one office users fill today: Chinese sheet and column names, Chinese labels
 for every choice (with drop-down lists), dates as dates. The import is all-or-nothing: the whole
 file is read (:mod:`.reader`, through the platform's safe reader) and checked (:mod:`.checks`)
-against the same rules as the services (:mod:`kaohe.org.rules`) and the importing user's scope
+against the same checks as the services (:mod:`kaohe.org.logic`) and the importing user's scope
 before anything is written; every problem is reported with its sheet, row and column
 (:mod:`.issues`); then :mod:`.importer` writes units and people through the services in one
 transaction, so each change has its audit event. :mod:`.template` holds the layout and writes the

@@ -1,7 +1,7 @@
 """The checks of a read file against itself, the database and the importing user's scope.
 
 Every problem is added to the collector with its sheet, row and column; nothing stops at the first.
-The rules are the services' own (:mod:`kaohe.org.rules`), applied to the tree as it will be after the
+The checks are the services' own (:mod:`kaohe.org.logic`), applied to the tree as it will be after the
 import, and where the importing user may write comes from the scope layer
 (:mod:`kaohe.accounts.scope`). A file that passes gives a :class:`Plan`: the rows in an order the
 importer can write them.
@@ -19,7 +19,7 @@ from kaohe.accounts.models import RoleGrant
 from kaohe.accounts.scope import scope_for
 from kaohe.platform.roles import Role
 
-from .. import rules
+from .. import logic
 from ..models import Person, Unit
 from .issues import Collector
 from .reader import Row, SheetRows
@@ -67,7 +67,7 @@ class WriteScope:
 
     def outside_after(self, tree: Tree, code: str) -> bool:
         """The unit ``code`` is outside the scope in ``tree`` (the tree after the import)."""
-        return self.roots is not None and not set(rules.ancestry(tree, code)) & self.roots
+        return self.roots is not None and not set(logic.ancestry(tree, code)) & self.roots
 
 
 def _unique(
@@ -123,10 +123,10 @@ def _check_units(units: SheetRows, out: Collector, scope: WriteScope) -> _Units:
             parent = None
         parent_of[code] = parent
     in_cycle: set[str] = set()
-    for cycle in rules.all_cycles(parent_of):
+    for cycle in logic.all_cycles(parent_of):
         in_cycle.update(cycle)
         first = min((file_units[c] for c in cycle if c in file_units), key=lambda r: r.number)
-        out.add(U, first.number, COL_U["parent"], rules.cycle_message(cycle))
+        out.add(U, first.number, COL_U["parent"], logic.cycle_message(cycle))
     for code in in_cycle:
         parent_of[code] = None  # so that the checks below can still walk the tree
     for code, row in file_units.items():
@@ -135,7 +135,7 @@ def _check_units(units: SheetRows, out: Collector, scope: WriteScope) -> _Units:
         if scope.outside_after(parent_of, code) or (code in db_parent and scope.outside_now(code)):
             out.add(U, row.number, COL_U["code"], _out_of_scope(code))
     ordered = sorted(
-        file_units.values(), key=lambda r: (len(rules.ancestry(parent_of, r.values["code"])), r.number)
+        file_units.values(), key=lambda r: (len(logic.ancestry(parent_of, r.values["code"])), r.number)
     )
     return _Units(file_units, db_parent, parent_of, ordered)
 
@@ -256,13 +256,13 @@ def _check_people(people: SheetRows, units: _Units, out: Collector, scope: Write
         if db and db["reviewer__staff_no"] == reviewer_no and db["unit__code"] == unit_code:
             continue  # unchanged: checked when it was set, as the services do
         reviewer_user_id, active = account_of.get(reviewer_no, (None, False))
-        reviewer_problem = rules.reviewer_problem(
+        reviewer_problem = logic.reviewer_problem(
             person_key=staff_no,
             reviewer_key=reviewer_no,
             reviewer_label=reviewer_no,
             reviewer_has_account=reviewer_no in account_of and active,
             unit_label=unit_code,
-            unit_ancestry=rules.ancestry(units.parent_of, unit_code),
+            unit_ancestry=logic.ancestry(units.parent_of, unit_code),
             reviewer_scope_roots=grant_roots.get(reviewer_user_id, set()) if reviewer_user_id else set(),
         )
         if reviewer_problem:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .. import rules
+from .. import logic
 from ..models import Person, Unit
 from .template import (
     GENDER_LABELS,
@@ -49,7 +49,7 @@ def export_people(queryset: QuerySet[Person]) -> bytes:
     )
     unit_ids: set[int] = set()
     for person in people:
-        unit_ids.update(rules.ids_from_path(person.unit.path))
+        unit_ids.update(logic.ids_from_path(person.unit.path))
     units = list(Unit.objects.filter(pk__in=unit_ids).order_by("path"))
     codes = {u.pk: u.code for u in units}
     unit_rows = [_unit_row(u, codes) for u in units]

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaohe.ballot import rules, selectors, services
+from kaohe.ballot import logic, selectors, services
 from kaohe.ballot.choices import Voting
 from kaohe.ballot.services import GroupSpec
 from kaohe.engine.numeric import round_half_up_scalar
@@ -42,7 +42,7 @@ def run_campaign(unit, people, q, cast):
     }
     for group, marks in cast:
         answers = {
-            rules.field_name(people[p].pk, dims[d] if d else None): options[o] for (p, d), o in marks.items()
+            logic.field_name(people[p].pk, dims[d] if d else None): options[o] for (p, d), o in marks.items()
         }
         services.vote_with_code(raw_code=codes[group].pop(), answers=answers)
     campaign = services.close_campaign(actor=None, campaign=campaign)

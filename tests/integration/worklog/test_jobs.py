@@ -91,7 +91,7 @@ def test_scheduler_runs_due_jobs_and_running_them_again_changes_nothing(org, wri
 
 def test_reminders_go_once_to_people_without_a_log(org, write, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    services.save_rules(actor=org.users["office"], unit=org.root, reminder_hour=16, remind_email=True)
+    services.save_log_settings(actor=org.users["office"], unit=org.root, reminder_hour=16, remind_email=True)
     org.a2.user.email = "a2@example.cn"
     org.a2.user.save()
     write(person=org.b1, day=TUE, now=at(TUE, 9))
@@ -108,7 +108,7 @@ def test_webhook_reminder_is_posted_in_the_platform_format(org, monkeypatch):
     monkeypatch.setattr(
         "kaohe.platform.channels.post_json", lambda req, timeout=5.0: sent.append(req) or True
     )
-    services.save_rules(
+    services.save_log_settings(
         actor=org.users["office"],
         unit=org.root,
         webhook_kind="dingtalk",

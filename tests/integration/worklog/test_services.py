@@ -142,10 +142,10 @@ def test_calendar_override_makes_a_weekend_a_working_day(org, write):
         services.write_log(actor=org.b1.user, person=org.b1, day=saturday, content="x", now=at(saturday))
 
 
-def test_changed_rules_apply_to_the_next_log_at_once(org, write):
-    """Rules are cached for the hot path; a change through the service is seen by the next write."""
+def test_changed_log_settings_apply_to_the_next_log_at_once(org, write):
+    """Work-log settings are cached for the hot path; a change through the service is seen by the next write."""
     assert not write(day=TUE, now=at(WED, 9)).late  # on time until 10:00 on the next working day
-    services.save_rules(actor=org.users["office"], unit=org.unit_a, backfill_days=0)
+    services.save_log_settings(actor=org.users["office"], unit=org.unit_a, backfill_days=0)
     assert write(person=org.a1, day=TUE, now=at(WED, 9)).late  # now: on time until the day's end
 
 

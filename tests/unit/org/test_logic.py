@@ -1,4 +1,4 @@
-"""The organisation's pure rules: no database."""
+"""The organisation's pure logic: no database."""
 
 from datetime import date
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from kaohe.org import rules
+from kaohe.org import logic
 from kaohe.org.demo import DEMO_PASSWORD, DEMO_ROLES, build_plan
 from kaohe.org.excel import parse_date
 
@@ -19,63 +19,63 @@ def english():
 
 
 def test_path_gives_ids_root_first():
-    assert rules.ids_from_path("/1/4/9/") == [1, 4, 9]
-    assert rules.ids_from_path("") == []
+    assert logic.ids_from_path("/1/4/9/") == [1, 4, 9]
+    assert logic.ids_from_path("") == []
 
 
 def test_a_tree_without_loops_has_no_cycle():
     parent_of = {"T": None, "A": "T", "B": "T", "A1": "A"}
-    assert rules.find_cycle(parent_of, "A1") is None
-    assert rules.all_cycles(parent_of) == []
+    assert logic.find_cycle(parent_of, "A1") is None
+    assert logic.all_cycles(parent_of) == []
 
 
 def test_a_loop_is_found_in_walking_order():
     parent_of = {"T": None, "A": "B", "B": "C", "C": "A"}
-    assert rules.find_cycle(parent_of, "A") == ["A", "B", "C"]
+    assert logic.find_cycle(parent_of, "A") == ["A", "B", "C"]
 
 
 def test_a_walk_that_enters_a_loop_reports_only_the_loop():
     parent_of = {"X": "A", "A": "B", "B": "A"}
-    assert rules.find_cycle(parent_of, "X") == ["A", "B"]
+    assert logic.find_cycle(parent_of, "X") == ["A", "B"]
 
 
 def test_a_unit_that_is_its_own_parent_is_a_cycle():
-    assert rules.all_cycles({"A": "A"}) == [["A"]]
+    assert logic.all_cycles({"A": "A"}) == [["A"]]
 
 
 def test_every_distinct_cycle_is_reported_once():
     parent_of = {"A": "B", "B": "A", "C": "D", "D": "C", "E": None, "F": "A"}
-    cycles = rules.all_cycles(parent_of)
+    cycles = logic.all_cycles(parent_of)
     assert sorted(sorted(c) for c in cycles) == [["A", "B"], ["C", "D"]]
 
 
 def test_a_parent_outside_the_mapping_counts_as_a_root():
-    assert rules.find_cycle({"A": "elsewhere"}, "A") is None
+    assert logic.find_cycle({"A": "elsewhere"}, "A") is None
 
 
 def test_moving_a_unit_under_its_descendant_closes_a_loop():
     # tree 1 ← 4 ← 9: moving 4 under 9 loops; moving 9 under 1 does not.
-    assert rules.cycle_after_move(4, 9, [9, 4, 1]) == [4, 9]
-    assert rules.cycle_after_move(9, 1, [1]) is None
-    assert rules.cycle_after_move(4, None, []) is None
+    assert logic.cycle_after_move(4, 9, [9, 4, 1]) == [4, 9]
+    assert logic.cycle_after_move(9, 1, [1]) is None
+    assert logic.cycle_after_move(4, None, []) is None
 
 
 def test_moving_a_unit_under_itself_is_a_cycle():
-    assert rules.cycle_after_move(4, 4, [4, 1]) == [4]
+    assert logic.cycle_after_move(4, 4, [4, 1]) == [4]
 
 
 def test_cycle_message_names_the_loop():
-    message = rules.cycle_message(["党政办", "财政所"])
+    message = logic.cycle_message(["党政办", "财政所"])
     assert "党政办 → 财政所 → 党政办" in message
 
 
 def test_ancestry_runs_from_the_unit_to_the_root():
-    assert rules.ancestry({"T": None, "A": "T", "A1": "A"}, "A1") == ["A1", "A", "T"]
+    assert logic.ancestry({"T": None, "A": "T", "A1": "A"}, "A1") == ["A1", "A", "T"]
 
 
 def test_a_reviewer_role_on_an_ancestor_covers_the_unit():
-    assert rules.reviewer_covers(["A1", "A", "T"], {"A"})
-    assert not rules.reviewer_covers(["B", "T"], {"A"})
+    assert logic.reviewer_covers(["A1", "A", "T"], {"A"})
+    assert not logic.reviewer_covers(["B", "T"], {"A"})
 
 
 def _problem(**changes):
@@ -89,7 +89,7 @@ def _problem(**changes):
         "reviewer_scope_roots": {"A"},
     }
     values.update(changes)
-    return rules.reviewer_problem(**values)
+    return logic.reviewer_problem(**values)
 
 
 def test_a_reviewer_covering_the_unit_is_accepted():
@@ -110,17 +110,17 @@ def test_nobody_reviews_themselves():
 
 
 def test_leave_must_not_end_before_it_starts():
-    assert rules.leave_problem(date(2025, 3, 2), date(2025, 3, 1))
-    assert rules.leave_problem(date(2025, 3, 1), date(2025, 3, 1)) is None
+    assert logic.leave_problem(date(2025, 3, 2), date(2025, 3, 1))
+    assert logic.leave_problem(date(2025, 3, 1), date(2025, 3, 1)) is None
 
 
 def test_secondment_needs_two_units_and_a_share_between_0_and_100():
     ok = {"home_unit": 1, "host_unit": 2, "home_share": Decimal("40"), "start": date(2025, 1, 1), "end": None}
-    assert rules.secondment_problems(**ok) == {}
-    assert set(rules.secondment_problems(**{**ok, "host_unit": 1})) == {"host_unit"}
-    assert set(rules.secondment_problems(**{**ok, "home_share": Decimal("100.5")})) == {"home_share"}
-    assert set(rules.secondment_problems(**{**ok, "home_share": Decimal("-1")})) == {"home_share"}
-    assert set(rules.secondment_problems(**{**ok, "end": date(2024, 1, 1)})) == {"end"}
+    assert logic.secondment_problems(**ok) == {}
+    assert set(logic.secondment_problems(**{**ok, "host_unit": 1})) == {"host_unit"}
+    assert set(logic.secondment_problems(**{**ok, "home_share": Decimal("100.5")})) == {"home_share"}
+    assert set(logic.secondment_problems(**{**ok, "home_share": Decimal("-1")})) == {"home_share"}
+    assert set(logic.secondment_problems(**{**ok, "end": date(2024, 1, 1)})) == {"end"}
 
 
 def test_dates_are_read_in_the_formats_office_users_write():

@@ -1,4 +1,4 @@
-"""Pure rules of the organisation: no database, no I/O.
+"""The organisation's pure logic: no database, no I/O.
 
 The services (one object at a time, ids from the database) and the Excel import (a whole file at
 once, codes and staff numbers that may not be in the database yet) both ask these functions, so a

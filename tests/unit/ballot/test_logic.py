@@ -2,7 +2,7 @@
 
 import pytest
 
-from kaohe.ballot.rules import BallotRefused, GroupRule, Member, is_member, may_rate, parse_answers
+from kaohe.ballot.logic import BallotRefused, GroupRule, Member, is_member, may_rate, parse_answers
 
 OPTIONS = {1: 100.0, 2: 85.0, 3: 70.0, 4: 50.0}
 LEADER = Member(1, 10, "leadership", "established")

@@ -1,4 +1,4 @@
-"""Pure rules of voting: who belongs to a rater group, whom they may rate, and reading a submitted
+"""The pure logic of voting: who belongs to a rater group, whom they may rate, and reading a submitted
 ballot form. No Django models: plain values in, plain values or :class:`BallotRefused` out."""
 
 from collections.abc import Iterable, Mapping, Sequence

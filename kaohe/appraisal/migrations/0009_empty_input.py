@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appraisal', '0007_scheme_attachment'),
+        ('appraisal', '0008_sheet_assessor_verbose_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

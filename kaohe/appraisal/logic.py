@@ -1,4 +1,4 @@
-"""Pure rules of the cycle (no database): period spans, the state machine, quota checks, scores."""
+"""The cycle's pure logic (no database): period spans, the state machine, quota checks, scores."""
 
 from __future__ import annotations
 
