@@ -53,21 +53,67 @@ def tail(s: Scheme, history: History, tracks: Tracks, totals: Totals, ranking: R
             if not rule.tracks
             else np.isin(tracks.track, [tracks.track_names.index(t) for t in rule.tracks])
         )
+        # A rule naming several tracks ranks across the group it names ("机关干部后五位": the bottom
+        # five of the offices' three tracks together), not within each of them.
+        across = rule.tracks is not None and len(rule.tracks) > 1
+        group = np.where(in_tracks, 0, tracks.track + 1) if across else tracks.track
         window = rule.window_size(s.period)
         if window is not None:
             name = names[j]
-            value, rank = _tail_window_rank(history, tracks, totals, ranking, window)
+            value, rank = _tail_window_rank(history, tracks, totals, ranking, window, group)
             values[name], ranks[name] = value, rank
-            hits[:, j] = in_tracks & _bottom(rule, rank.astype(np.float64), size)
+            if len(history.periods()) < window - 1:
+                continue  # the window is not complete yet: a first month is not a quarter
+            group_size = _ranked_in_group(ranking, group) if across else size
+            hits[:, j] = in_tracks & _bottom(rule, rank.astype(np.float64), group_size)
             continue
-        hit = in_tracks & _bottom(rule, ranking.rank.astype(np.float64), size)
+        if across:
+            now_rank = _rank_in_group(ranking, tracks, group)
+            now_size = _ranked_in_group(ranking, group)
+            earlier_rank, earlier_size = _earlier_ranks_in_group(history, tracks, in_tracks)
+        else:
+            now_rank, now_size = ranking.rank.astype(np.float64), size
+            earlier_rank, earlier_size = prev_rank, prev_size
+        hit = in_tracks & _bottom(rule, now_rank, now_size)
         for p in range(rule.consecutive - 1):
-            if p >= prev_rank.shape[1]:
+            if p >= earlier_rank.shape[1]:
                 hit &= False
                 break
-            hit &= _bottom(rule, prev_rank[:, p], prev_size[:, p])
+            hit &= _bottom(rule, earlier_rank[:, p], earlier_size[:, p])
         hits[:, j] = hit
     return Tail(tail_names=names, tail_hits=hits, tail_value=values, tail_rank=ranks)
+
+
+def _rank_in_group(ranking: Ranking, tracks: Tracks, group: np.ndarray) -> np.ndarray:
+    """This period's rank within ``group`` by the scheme's tie-break (0 for people without a place)."""
+    last = (~ranking.ranked).astype(np.int8)
+    order = np.lexsort([*ranking.tie_keys, last, group])
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    return np.where(ranking.ranked, positions(order, group, n_groups), 0).astype(np.float64)
+
+
+def _ranked_in_group(ranking: Ranking, group: np.ndarray) -> np.ndarray:
+    """Per person: how many people of their group take a rank place this period."""
+    counts = np.bincount(group, weights=ranking.ranked.astype(np.float64), minlength=int(group.max()) + 1)
+    return counts[group]
+
+
+def _earlier_ranks_in_group(
+    history: History, tracks: Tracks, in_group: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """people × earlier periods: rank within the group by that period's published total (higher
+    first, then person id), and the group's size then (people of the group with a total)."""
+    earlier = history.totals()
+    n, m = earlier.shape
+    ranks, sizes = np.zeros((n, m)), np.zeros((n, m))
+    for p in range(m):
+        has = in_group & np.isfinite(earlier[:, p])
+        order = np.lexsort([tracks.id_order, -np.nan_to_num(earlier[:, p]), ~has])
+        pos = np.empty(n, dtype=np.int64)
+        pos[order] = np.arange(1, n + 1)
+        ranks[:, p] = np.where(has, pos, 0)
+        sizes[:, p] = np.where(in_group, has.sum(), 0)
+    return ranks, sizes
 
 
 def _bottom(rule: TailRule, rank: np.ndarray, size: np.ndarray) -> np.ndarray:
@@ -77,20 +123,22 @@ def _bottom(rule: TailRule, rank: np.ndarray, size: np.ndarray) -> np.ndarray:
 
 
 def _tail_window_rank(
-    history: History, tracks: Tracks, totals: Totals, ranking: Ranking, window: int
+    history: History, tracks: Tracks, totals: Totals, ranking: Ranking, window: int, group: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Tail rules with ``window`` / ``over`` (seed 001: 季度 / 半年 / 全年靠后): each person's mean of the
     totals of this period and the ``window`` − 1 most recent earlier periods of the scheme's kind
     (previous.csv ``total``; a period without a total is left out), rounded half up to two decimals,
-    and its rank within the track among the people ranked this period (ties broken by the scheme's
-    ``tie_break`` on this period's values, then person id; 0 for people without a rank place)."""
+    and its rank within ``group`` (the track, or the tracks a rule names together) among the people
+    ranked this period (ties broken by the scheme's ``tie_break`` on this period's values, then person
+    id; 0 for people without a rank place)."""
     earlier = history.totals()[:, : window - 1]
     found = np.isfinite(earlier)
     got = totals.total + np.where(found, earlier, 0.0).sum(axis=1)
     value = round_half_up(got / (found.sum(axis=1) + 1), 2)
     last = (~ranking.ranked).astype(np.int8)
-    order = np.lexsort([*ranking.tie_keys, -value, last, tracks.track])
-    rank = np.where(ranking.ranked, positions(order, tracks.track, len(tracks.track_names)), 0)
+    order = np.lexsort([*ranking.tie_keys, -value, last, group])
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    rank = np.where(ranking.ranked, positions(order, group, n_groups), 0)
     return value, rank
 
 
