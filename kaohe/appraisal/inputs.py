@@ -63,7 +63,9 @@ def kpi_leaves(scheme: Scheme) -> dict:
 
 
 def people_of(period: Period):
-    return Person.objects.in_subtree(period.unit).filter(active=True)
+    """Who is appraised in the period: active people of its unit's subtree who had started by its
+    last day (someone hired after the period is not in it, nor in a roll-up of it)."""
+    return Person.objects.in_subtree(period.unit).filter(active=True, start_date__lte=period.end)
 
 
 def months_between(a: date, b: date) -> float:

@@ -18,7 +18,7 @@ from kaohe.engine.store import dumps
 from kaohe.platform.errors import Refusal
 
 from .. import logic
-from ..choices import PeriodState
+from ..choices import PeriodState, grade_or_status
 from ..inputs import gather, people_of
 from ..models import GradeChange, Period, PersonResult, ResultSet, Scheme
 from ..readiness import missing_message, readiness
@@ -50,22 +50,28 @@ def what_if(*, scheme: Scheme, period: Period) -> dict:
     except Refusal as exc:
         return {"changes": [], "counts": {}, "error": str(exc)}
     rs = current_set(period)
-    now = dict(rs.rows.values_list("person_id", "grade")) if rs else {}
+    now = {pid: (g, st) for pid, g, st in rs.rows.values_list("person_id", "grade", "status")} if rs else {}
     names = dict(people_of(period).values_list("id", "name"))
     grades = result.scheme.grading.grades
     counts: dict[str, int] = {}
     changes = []
     for i, pid in enumerate(ids):
-        g = grades[result.grade[i]] if result.grade[i] >= 0 else result.status_name(i)
-        counts[g] = counts.get(g, 0) + 1
-        if now.get(pid, "") != g:
+        k = int(result.ungraded_kind[i])
+        after = (
+            grades[result.grade[i]] if result.grade[i] >= 0 else "",
+            UNGRADED_EFFECTS[k] if k >= 0 else "",
+        )
+        label = grade_or_status(*after)
+        counts[label] = counts.get(label, 0) + 1
+        # Compare like with like: a person without a grade before and after is unchanged.
+        if now.get(pid) != after:
             changes.append(
                 {
                     "name": names.get(pid),
                     "track": result.track_names[result.track[i]],
                     "total": float(result.total[i]),
-                    "before": now.get(pid, "—"),
-                    "after": g,
+                    "before": grade_or_status(*now[pid]) if pid in now else "—",
+                    "after": label,
                 }
             )
     return {"changes": changes, "counts": counts, "error": ""}

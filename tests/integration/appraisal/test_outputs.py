@@ -280,3 +280,12 @@ consequences:
     p, rs = helpers.published(org.root, {org.a1: (60, 40), org.a2: (30, 20), org.b1: (50, 30)}, sch=sch)
     got = set(FollowUp.objects.filter(period=p).values_list("person__staff_no", "kind", "action"))
     assert got == {("A001", "outcome", "评先资格"), ("A002", "tail", "谈话提醒")}
+
+
+def test_the_what_if_preview_does_not_list_someone_ungraded_before_and_after(org, login, five):
+    p, rs, c1, new = five
+    same = import_scheme(actor=None, text=NEWCOMER_SCHEME.format(version="out-2"))
+    response = login("office").get(f"/appraisal/schemes/{same.pk}/preview/?period={p.pk}")
+    assert response.context["error"] == ""
+    assert response.context["changes"] == []  # 钱新 has no grade under both: not a change
+    assert response.context["counts"]["不定等次"] == 1

@@ -1,5 +1,6 @@
 """Readiness: every input the scheme reads, its coverage, and compute refused while one is missing."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from kaohe.appraisal.services.readiness import record_empty, withdraw_empty
 from kaohe.appraisal.services.results import compute_period
 from kaohe.audit.models import Event
 from kaohe.platform.errors import Refusal
+from tests.conftest import make_person
 
 from . import helpers
 
@@ -127,3 +129,13 @@ def test_the_inputs_page_lists_coverage_and_records_an_empty_input(org, login, s
     assert EmptyInput.objects.get(period=scoring).reason == "本期无"
     r = client.post(f"/appraisal/periods/{scoring.pk}/inputs/empty/", {"need": "claim", "name": "创新"})
     assert "reason" in helpers.messages(client.get(r.url))
+
+
+def test_someone_hired_after_the_period_is_not_in_it(org, scoring):
+    later = make_person("L001", "赵后", org.unit_b, start_date=date(2025, 7, 1))  # the period ends 06-30
+    score = states(scoring)[("score", "实绩/党建")]
+    assert score.of == 3 and "赵后" not in score.missing
+    helpers.score_all(scoring, helpers.values(org))
+    helpers.make_ready(scoring)
+    rs = compute_period(actor=None, period=scoring)
+    assert not rs.rows.filter(person=later).exists() and rs.rows.count() == 3
