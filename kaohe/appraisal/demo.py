@@ -49,7 +49,7 @@ def load_demo_cycle(*, stdout=None, today: date | None = None) -> Period | None:
     if existing is not None:
         return existing
     with transaction.atomic():
-        text = load_preset(DEMO_PRESET).scheme_text()
+        text = load_preset(DEMO_PRESET).scheme_text_for(first.year)  # this year's scheme
         parsed = load_scheme(text)
         scheme = Scheme.objects.filter(name=parsed.scheme, version=str(parsed.version)).first()
         if scheme is None:  # the office may have imported the preset already

@@ -8,6 +8,7 @@ from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.ballot.models import Campaign
@@ -64,6 +65,7 @@ class SchemeImportForm(forms.Form):
     when neither is given: the engine then says what a scheme lacks)."""
 
     preset = forms.ChoiceField(required=False)
+    year = forms.IntegerField(required=False, min_value=2000, max_value=2100)  # a preset's year
     file = forms.FileField(required=False)
     text = forms.CharField(required=False, strip=False)
 
@@ -75,7 +77,8 @@ class SchemeImportForm(forms.Form):
         data = super().clean()
         upload = data.get("file")
         if data.get("preset"):
-            data["text"] = load_preset(data["preset"]).scheme_text()
+            year = data.get("year") or timezone.localdate().year
+            data["text"] = load_preset(data["preset"]).scheme_text_for(year)
         elif upload is not None:
             try:
                 data["text"] = upload.read(SCHEME_BYTES).decode("utf-8")
@@ -113,6 +116,7 @@ class PeriodForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False)
     publicity_days = forms.IntegerField(min_value=1, max_value=30, required=False)
     appeal_days = forms.IntegerField(min_value=1, max_value=60, required=False)
+    publication_day_counts = forms.BooleanField(required=False)
 
     def __init__(self, *args, units, schemes, campaigns, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,7 +135,34 @@ class PeriodForm(forms.Form):
             "ballot_campaign": d["campaign"],
             "publicity_days": d["publicity_days"] or 5,
             "appeal_days": d["appeal_days"] or 10,
+            "publication_day_counts": d["publication_day_counts"],
         }
+
+
+class AdoptSchemeForm(forms.Form):
+    """Another scheme (a new version) for a period not yet with the committee."""
+
+    scheme = forms.ModelChoiceField(
+        queryset=Scheme.objects.none(), error_messages={"invalid_choice": _("Choose a scheme you can use.")}
+    )
+
+    def __init__(self, *args, schemes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = schemes
+
+
+class LinkCampaignForm(forms.Form):
+    """The ballot campaign a period reads; empty unlinks it."""
+
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a campaign you can see.")},
+    )
+
+    def __init__(self, *args, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
 
 
 class PeriodActionForm(forms.Form):
@@ -144,6 +175,7 @@ class PeriodActionForm(forms.Form):
         error_messages={"required": _("Unknown action."), "invalid_choice": _("Unknown action.")},
     )
     reason = forms.CharField(required=False)
+    confirm = forms.BooleanField(required=False)  # publishing: the office has checked the summary
 
 
 # --- scoring ------------------------------------------------------------------------------------------

@@ -119,7 +119,11 @@ class Period(models.Model):
     comment_below = models.PositiveSmallIntegerField(
         _("a comment is required below this share of an indicator's points (%)"), default=60
     )
+    publication_day_counts = models.BooleanField(
+        _("the day of publication is the first day of publicity"), default=False
+    )
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    publicity_start = models.DateField(_("publicity starts"), null=True, blank=True)
     publicity_end = models.DateField(_("publicity ends"), null=True, blank=True)
     appeal_deadline = models.DateField(_("appeals until"), null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)

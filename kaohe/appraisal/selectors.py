@@ -16,7 +16,7 @@ from kaohe.org.models import Person, Unit
 from kaohe.platform.roles import BROWSE, COMMITTEE, OVERSEE
 
 from . import logic
-from .choices import AppealStatus, ClaimStatus, PeriodState, SheetStatus
+from .choices import AppealStatus, ClaimStatus, PeriodState, SheetStatus, grade_or_status
 from .inputs import people_of, scored_leaves
 from .models import Appeal, Claim, Evidence, Kpi, Period, PersonResult, ResultSet, Scheme, Score, Sheet
 
@@ -417,3 +417,22 @@ def appeal_scores(appeal: Appeal) -> dict[str, float]:
     """The appellant's stored scores of the period, by leaf key."""
     scores = Score.objects.filter(period=appeal.period, person=appeal.person)
     return dict(scores.values_list("indicator", "value"))
+
+
+def publish_summary(period: Period) -> dict:
+    """What publishing will do, for the office to confirm: the people shown their result, the grades
+    per track, the publicity window that will open and the people notified."""
+    rs = current_set(period)
+    rows = rs.rows.all() if rs is not None else PersonResult.objects.none()
+    grades = Counter(grade_or_status(g, st) for g, st in rows.values_list("grade", "status"))
+    notified = rows.filter(person__user__isnull=False).count()
+    return {
+        "version": rs.version if rs is not None else None,
+        "people": sum(grades.values()),
+        "grades": sorted(grades.items(), key=lambda kv: -kv[1]),
+        "notified": notified,
+        "days": period.publicity_days,
+        "appeal_days": period.appeal_days,
+        "today_counts": period.publication_day_counts,
+        "decisions": period.decisions.count(),
+    }

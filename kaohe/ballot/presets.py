@@ -10,14 +10,15 @@ OPTIONS_FOUR = [("优秀", 100), ("良好", 85), ("一般", 70), ("较差", 50)]
 DIMENSIONS_FIVE = [("德", 20), ("能", 15), ("勤", 15), ("绩", 30), ("廉", 20)]
 
 LAYOUTS = {
-    # seed 002: 班子成员 40%, 中层 30%, 其他在编 20%, 不在编 10%; everyone rates everyone
+    # seed 002, in its scheme's words: 班子成员 40%, 中层干部 30%, 其他在编干部 20%, 不在编干部 10%;
+    # everyone rates everyone
     "identity": (
         _("By identity: leadership 40%, middle 30%, other established 20%, off establishment 10%"),
         [
             GroupSpec("班子成员", 40, identities=("leadership",)),
             GroupSpec("中层干部", 30, identities=("middle",)),
-            GroupSpec("其他在编", 20, identities=("general",), staffings=("established",)),
-            GroupSpec("不在编", 10, identities=("general",), staffings=("non_established", "instructor")),
+            GroupSpec("其他在编干部", 20, identities=("general",), staffings=("established",)),
+            GroupSpec("不在编干部", 10, identities=("general",), staffings=("non_established", "instructor")),
         ],
     ),
     # seed 003: quarterly 360: supervisor 40, peers 20, service recipients 30, experts 10

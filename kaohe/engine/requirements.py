@@ -310,3 +310,34 @@ def iter_places(reqs: Iterable[Requirement]) -> Iterator[tuple[str, Requirement]
     for r in reqs:
         for place in r.places:
             yield place, r
+
+
+def ballot_mismatch(
+    scheme: Scheme, groups: Iterable[str], options: Iterable[str], dimensions: Iterable[str] = ()
+) -> list[str]:
+    """Why a ballot campaign with these rater groups, options and dimensions does not fit the
+    scheme's ballot section (empty when it fits): each mismatch named in the scheme's words."""
+    specs = [(name, c.ballot) for name, c in scheme.components.items() if c.ballot is not None]
+    if not specs:
+        return ["the scheme reads no ballot (no component has a ballot section)"]
+    groups, options, dimensions = set(groups), set(options), set(dimensions)
+    out: list[str] = []
+    for name, b in specs:
+        place = f"components.{name}.ballot"
+        wanted = set(b.rater_groups)
+        if groups - wanted:
+            out.append(
+                f"{place}: rater groups the scheme does not weigh: {'、'.join(sorted(groups - wanted))}"
+            )
+        if wanted - groups:
+            out.append(f"{place}: rater groups the campaign lacks: {'、'.join(sorted(wanted - groups))}")
+        if options != set(b.options):
+            out.append(
+                f"{place}: options {'/'.join(sorted(options)) or '—'} are not the scheme's {'/'.join(b.options)}"
+            )
+        if set(b.dimensions or {}) != dimensions:
+            out.append(
+                f"{place}: dimensions {'/'.join(sorted(dimensions)) or '—'} are not the scheme's "
+                f"{'/'.join(b.dimensions or {}) or '—'}"
+            )
+    return out

@@ -3,6 +3,7 @@ the engine reads) and ``<name>/expected.yaml`` (the example's expected results, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,17 @@ class Preset:
 
     def scheme_text(self) -> str:
         return self.scheme_path.read_text(encoding="utf-8")
+
+    def scheme_text_for(self, year: int) -> str:
+        """The scheme's text for ``year``: a preset is a model for any year, so its ``year`` and a
+        version that starts with the year ("2025.1") are set to the year the unit adopts it for."""
+        text = self.scheme_text()
+        m = re.search(r"^year:\s*(\d{4})\s*$", text, flags=re.M)
+        if m is None:
+            return text
+        old = m.group(1)
+        text = text[: m.start(1)] + str(year) + text[m.end(1) :]
+        return re.sub(rf'^(version:\s*"?){old}(\.)', rf"\g<1>{year}\2", text, count=1, flags=re.M)
 
 
 def list_presets() -> list[str]:

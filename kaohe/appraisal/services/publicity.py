@@ -29,6 +29,14 @@ def calendar(period: Period) -> WorkCalendar:
     return calendar_for_unit(period.unit)
 
 
+def publicity_window(cal: WorkCalendar, today: date, days: int, today_counts: bool) -> tuple[date, date]:
+    """The first and last day of a publicity of ``days`` working days published ``today``: from today
+    when the office counts the day of publication (and it is a working day), else from the next
+    working day ("公示期 12月25日至12月31日")."""
+    first = today if today_counts and cal.is_working_day(today) else cal.add_working_days(today, 1)
+    return first, (cal.add_working_days(first, days - 1) if days > 1 else first)
+
+
 @transaction.atomic
 def publish(*, actor, period: Period, today: date | None = None) -> Period:
     """Open the publicity window (N working days) and the appeal window (M working days from today,
@@ -40,9 +48,11 @@ def publish(*, actor, period: Period, today: date | None = None) -> Period:
     today = today or timezone.localdate()
     cal = calendar(period)
     period.published_on = today
-    period.publicity_end = cal.add_working_days(today, period.publicity_days)
+    period.publicity_start, period.publicity_end = publicity_window(
+        cal, today, period.publicity_days, period.publication_day_counts
+    )
     period.appeal_deadline = cal.add_working_days(today, period.appeal_days)
-    period.save(update_fields=["published_on", "publicity_end", "appeal_deadline"])
+    period.save(update_fields=["published_on", "publicity_start", "publicity_end", "appeal_deadline"])
     _notify_people(period)
     create_follow_ups(actor=actor, period=period, today=today)
     return move(
@@ -51,6 +61,7 @@ def publish(*, actor, period: Period, today: date | None = None) -> Period:
         S.PUBLICITY,
         "appraisal.period.publish",
         caller,
+        publicity_start=period.publicity_start.isoformat(),
         publicity_end=period.publicity_end.isoformat(),
         appeal_deadline=period.appeal_deadline.isoformat(),
     )
@@ -58,8 +69,12 @@ def publish(*, actor, period: Period, today: date | None = None) -> Period:
 
 def _notify_people(period: Period) -> None:
     users = people_of(period).filter(user__isnull=False).values_list("user_id", flat=True)
-    text = _("The results of %(period)s are published; appeals until %(day)s.") % {
+    text = _(
+        "The results of %(period)s are published: publicity from %(first)s to %(last)s; appeals until %(day)s."
+    ) % {
         "period": str(period),
+        "first": period.publicity_start,
+        "last": period.publicity_end,
         "day": period.appeal_deadline,
     }
     url = reverse("appraisal:mine")

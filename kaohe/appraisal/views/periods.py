@@ -17,21 +17,36 @@ from kaohe.platform.roles import OVERSEE
 from .. import logic
 from .. import selectors as sel
 from ..choices import PeriodKind
-from ..forms import PeriodActionForm, PeriodForm
-from ..services.periods import create_period, send_to_committee, start_scoring, undo
+from ..forms import AdoptSchemeForm, LinkCampaignForm, PeriodActionForm, PeriodForm
+from ..services.periods import (
+    adopt_scheme,
+    cancel_period,
+    create_period,
+    link_campaign,
+    send_to_committee,
+    start_scoring,
+    undo,
+)
 from ..services.publicity import finalize, publish
 from ..services.results import compute_period, correct
 from .common import OFFICE, fail, period_crumbs, posted
 
-# The next steps the period page offers, each one service: (actor, period, reason) → the service.
+
+def _publish(actor, period, form: dict):
+    if not form["confirm"]:
+        raise Refusal(_("Check the summary and confirm before publishing."))
+    return publish(actor=actor, period=period)
+
+
+# The next steps the period page offers, each one service: (actor, period, form data) → the service.
 ACTIONS = {
-    "scoring": lambda actor, period, reason: start_scoring(actor=actor, period=period),
-    "compute": lambda actor, period, reason: compute_period(actor=actor, period=period),
-    "committee": lambda actor, period, reason: send_to_committee(actor=actor, period=period),
-    "undo": lambda actor, period, reason: undo(actor=actor, period=period),
-    "publish": lambda actor, period, reason: publish(actor=actor, period=period),
-    "finalize": lambda actor, period, reason: finalize(actor=actor, period=period),
-    "correct": lambda actor, period, reason: correct(actor=actor, period=period, reason=reason),
+    "scoring": lambda actor, period, form: start_scoring(actor=actor, period=period),
+    "compute": lambda actor, period, form: compute_period(actor=actor, period=period),
+    "committee": lambda actor, period, form: send_to_committee(actor=actor, period=period),
+    "undo": lambda actor, period, form: undo(actor=actor, period=period),
+    "publish": _publish,
+    "finalize": lambda actor, period, form: finalize(actor=actor, period=period),
+    "correct": lambda actor, period, form: correct(actor=actor, period=period, reason=form["reason"]),
 }
 
 
@@ -89,6 +104,11 @@ def period(request, pk: int):
             "decisions": obj.decisions.all(),
             "undo": obj.state in logic.UNDO,
             "is_office": sel.scope_for(request.user).has_role(Role.OFFICE),
+            "schemes": sel.schemes_for_user(request.user)
+            .filter(period_kind=obj.kind, year=obj.start.year)
+            .exclude(pk=obj.scheme_id),
+            "campaigns": campaigns_for_user(request.user),
+            "summary": sel.publish_summary(obj) if obj.state == "committee" else None,
             "breadcrumb": period_crumbs(obj),
         },
     )
@@ -104,9 +124,60 @@ def period_action(request, pk: int):
         messages.error(request, _("Unknown action."))
         return redirect("appraisal:period", pk)
     try:
-        ACTIONS[form.cleaned_data["action"]](request.user, obj, form.cleaned_data["reason"])
+        ACTIONS[form.cleaned_data["action"]](request.user, obj, form.cleaned_data)
     except Refusal as exc:
         fail(request, exc)
     else:
         messages.success(request, _("Done."))
     return redirect("appraisal:period", pk)
+
+
+@login_required
+@require_POST
+def period_scheme(request, pk: int):
+    """Adopt another scheme (a new version) before the committee."""
+    require_role(request.user, *OFFICE)
+    obj = sel.get_period_for_user(request.user, pk, OFFICE)
+    form = AdoptSchemeForm(request.POST, schemes=sel.schemes_for_user(request.user))
+    try:
+        if not form.is_valid():
+            raise Refusal(str(next(iter(form.errors.values()))[0]))
+        adopt_scheme(actor=request.user, period=obj, scheme=form.cleaned_data["scheme"])
+    except Refusal as exc:
+        fail(request, exc)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("appraisal:period", pk)
+
+
+@login_required
+@require_POST
+def period_campaign(request, pk: int):
+    """Link the period's ballot campaign, or unlink it."""
+    require_role(request.user, *OFFICE)
+    obj = sel.get_period_for_user(request.user, pk, OFFICE)
+    form = LinkCampaignForm(request.POST, campaigns=campaigns_for_user(request.user))
+    try:
+        if not form.is_valid():
+            raise Refusal(str(next(iter(form.errors.values()))[0]))
+        link_campaign(actor=request.user, period=obj, campaign=form.cleaned_data["campaign"])
+    except Refusal as exc:
+        fail(request, exc)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("appraisal:period", pk)
+
+
+@login_required
+@require_POST
+def period_cancel(request, pk: int):
+    """Cancel a period in preparation."""
+    require_role(request.user, *OFFICE)
+    obj = sel.get_period_for_user(request.user, pk, OFFICE)
+    try:
+        cancel_period(actor=request.user, period=obj)
+    except Refusal as exc:
+        fail(request, exc)
+        return redirect("appraisal:period", pk)
+    messages.success(request, _("The period %(code)s is cancelled.") % {"code": obj.code})
+    return redirect("appraisal:periods")

@@ -139,8 +139,12 @@ def test_a_transition_out_of_order(org, login):
         ("correct", "Before publication, compute again instead"),
         ("nonsense", "Unknown action"),
     ):
-        response = client.post(f"/appraisal/periods/{p.pk}/action/", {"action": action}, follow=True)
+        response = client.post(
+            f"/appraisal/periods/{p.pk}/action/", {"action": action, "confirm": "on"}, follow=True
+        )
         assert text in helpers.messages(response), action
+    response = client.post(f"/appraisal/periods/{p.pk}/action/", {"action": "publish"}, follow=True)
+    assert "confirm before publishing" in helpers.messages(response)  # no summary checked: refused first
     assert snapshot() == before
 
 

@@ -38,3 +38,13 @@ def test_preset_example_gives_expected_results(name):
         assert int(np.sum(result.pool_fen)) == result.pool_total_fen
     for pid in list(expected["people"])[:3]:
         assert explain(result, pid)  # every preset can explain its people
+
+
+@pytest.mark.parametrize("name", list_presets())
+def test_a_preset_is_adopted_for_any_year(name):
+    preset = load_preset(name)
+    original = load_scheme(preset.scheme_text())
+    adopted = load_scheme(preset.scheme_text_for(2031))
+    assert adopted.year == 2031
+    assert str(adopted.version).startswith("2031.") or adopted.version == original.version
+    assert adopted.components.keys() == original.components.keys()
