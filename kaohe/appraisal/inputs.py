@@ -27,6 +27,7 @@ from kaohe.worklog.models import Stat
 from kaohe.worklog.workdays import month_starts
 
 from .choices import ClaimStatus
+from .inputs_records import gather_records, working_and_leave_days
 from .models import (
     IDENTITY_WORDS,
     POST_LEVEL_WORDS,
@@ -39,7 +40,6 @@ from .models import (
     PersonResult,
     Score,
 )
-from .inputs_records import gather_records, working_and_leave_days
 
 
 def all_leaves(scheme: Scheme) -> dict:

@@ -77,7 +77,9 @@ def gather_records(
     if sanctions:
         t = Table(person=np.array([r[0] for r in sanctions], dtype=np.int64))
         t.columns["level"] = Codes.from_values([r[1] for r in sanctions])
-        t.columns["months_ago"] = np.array([full_months(r[2], period.end) for r in sanctions], dtype=np.float64)
+        t.columns["months_ago"] = np.array(
+            [full_months(r[2], period.end) for r in sanctions], dtype=np.float64
+        )
         t.columns["year"] = np.array([r[2].year for r in sanctions], dtype=np.float64)
         data.sanctions = t
     if RecordKind.PROBATION in present:
@@ -108,9 +110,9 @@ def _day_counts(period: Period, unit_ids: set[int]) -> dict[int, np.ndarray]:
     chains = {uid: [int(p) for p in path.strip("/").split("/") if p] or [uid] for uid, path in paths.items()}
     wanted = {u for chain in chains.values() for u in chain}
     rows = list(
-        CalendarDay.objects.filter(unit_id__in=wanted, day__gte=period.start, day__lte=period.end).values_list(
-            "unit_id", "day", "kind"
-        )
+        CalendarDay.objects.filter(
+            unit_id__in=wanted, day__gte=period.start, day__lte=period.end
+        ).values_list("unit_id", "day", "kind")
     )
     days = [period.start + timedelta(days=k) for k in range((period.end - period.start).days + 1)]
     out: dict[int, np.ndarray] = {}

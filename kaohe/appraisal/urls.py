@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import followup_views, output_views
-from .views import appeals, claims, committee, periods, results, schemes, scoring
+from .views import appeals, claims, committee, periods, records, results, schemes, scoring
 
 app_name = "appraisal"
 urlpatterns = [
@@ -27,6 +27,14 @@ urlpatterns = [
     path("mine/", results.mine, name="mine"),
     path("appeals/", appeals.appeals, name="appeals"),
     path("appeals/<int:pk>/", appeals.appeal, name="appeal"),
+    path("records/", records.records, name="records"),
+    path("records/new/", records.record_new, name="record_new"),
+    path("records/import/", records.records_import, name="records_import"),
+    path("records/import/template/", records.records_template, name="records_template"),
+    path("records/<int:pk>/", records.record, name="record"),
+    path("records/<int:pk>/end/", records.record_end, name="record_end"),
+    path("records/<int:pk>/delete/", records.record_delete, name="record_delete"),
+    path("records/files/<int:pk>/", records.record_evidence, name="record_evidence"),
 ]
 
 # The pages of the use of results (结果运用): follow-ups, the results workbook, feedback reports and the

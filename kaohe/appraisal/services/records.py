@@ -22,7 +22,9 @@ from kaohe.platform.uploads import check_upload
 from ..records import allowed_items, may_enter
 
 
-def check_record(*, person: Person, kind: str, item: str, start: date, end: date | None, allowed: list[str]) -> None:
+def check_record(
+    *, person: Person, kind: str, item: str, start: date, end: date | None, allowed: list[str]
+) -> None:
     """The pure checks of a record: a known kind, an item the schemes name, an end not before the start."""
     if kind not in RecordKind.values:
         raise Refusal(

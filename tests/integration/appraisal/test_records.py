@@ -35,7 +35,9 @@ def _period(org, sch):
     people = [org.a1, org.a2, org.b1, *org.extra]
     for person in people:
         for name, value in INDICATORS.items():
-            Score.objects.create(period=p, person=person, indicator=f"年度评价/{name}", value=value, sheet=sheet)
+            Score.objects.create(
+                period=p, person=person, indicator=f"年度评价/{name}", value=value, sheet=sheet
+            )
     return p
 
 
@@ -49,8 +51,12 @@ def test_an_end_before_the_start_is_refused_naming_the_field(staffed, national):
     office = staffed.users["office"]
     with pytest.raises(Refusal, match="end: 2025-03-01 is before the start 2025-04-01") as exc:
         add_record(
-            actor=office, person=staffed.a2, kind="probation", item="试用期",
-            start=date(2025, 4, 1), end=date(2025, 3, 1),
+            actor=office,
+            person=staffed.a2,
+            kind="probation",
+            item="试用期",
+            start=date(2025, 4, 1),
+            end=date(2025, 3, 1),
         )
     assert exc.value.field == "end"
     assert not PersonRecord.objects.exists()
@@ -62,12 +68,16 @@ def test_an_item_no_scheme_names_is_refused_naming_the_allowed_ones(staffed, nat
         add_record(actor=office, person=staffed.a2, kind="sanction", item="开除", start=date(2025, 4, 1))
     assert exc.value.field == "item"
     assert "诫勉、调整职务、警告、严重警告、记过、记大过、降级、撤职" in str(exc.value)
-    assert not PersonRecord.objects.exists() and not Event.objects.filter(action__startswith="org.personrecord")
+    assert not PersonRecord.objects.exists() and not Event.objects.filter(
+        action__startswith="org.personrecord"
+    )
 
 
 def test_a_unit_without_a_scheme_allows_no_sanction_level(org):
     with pytest.raises(Refusal, match="allowed: none"):
-        add_record(actor=org.users["office"], person=org.a2, kind="sanction", item="警告", start=date(2025, 4, 1))
+        add_record(
+            actor=org.users["office"], person=org.a2, kind="sanction", item="警告", start=date(2025, 4, 1)
+        )
 
 
 def test_the_inspector_enters_discipline_but_not_probation(staffed, national):
@@ -75,17 +85,25 @@ def test_the_inspector_enters_discipline_but_not_probation(staffed, national):
     rec = add_record(actor=inspector, person=staffed.a2, kind="sanction", item="警告", start=date(2025, 4, 1))
     assert rec.created_by == inspector
     with pytest.raises(Refusal, match="may not enter"):
-        add_record(actor=inspector, person=staffed.a2, kind="probation", item="试用期", start=date(2025, 4, 1))
+        add_record(
+            actor=inspector, person=staffed.a2, kind="probation", item="试用期", start=date(2025, 4, 1)
+        )
     with pytest.raises(Refusal, match="may not enter"):
         add_record(
-            actor=staffed.users["reviewer"], person=staffed.a2, kind="sanction", item="警告", start=date(2025, 4, 1)
+            actor=staffed.users["reviewer"],
+            person=staffed.a2,
+            kind="sanction",
+            item="警告",
+            start=date(2025, 4, 1),
         )
     assert PersonRecord.objects.count() == 1
 
 
 def test_end_and_delete_are_audited_and_checked(staffed, national):
     office = staffed.users["office"]
-    rec = add_record(actor=office, person=staffed.a2, kind="investigation", item="立案审查", start=date(2025, 5, 1))
+    rec = add_record(
+        actor=office, person=staffed.a2, kind="investigation", item="立案审查", start=date(2025, 5, 1)
+    )
     with pytest.raises(Refusal, match="before the start"):
         end_record(actor=office, record_=rec, end=date(2025, 4, 30))
     end_record(actor=office, record_=rec, end=date(2025, 5, 1))
@@ -93,7 +111,9 @@ def test_end_and_delete_are_audited_and_checked(staffed, national):
     assert rec.end == date(2025, 5, 1)
     delete_record(actor=office, record_=rec)
     assert not PersonRecord.objects.exists()
-    actions = list(Event.objects.filter(action__startswith="org.personrecord").values_list("action", flat=True))
+    actions = list(
+        Event.objects.filter(action__startswith="org.personrecord").values_list("action", flat=True)
+    )
     assert sorted(actions) == ["org.personrecord.create", "org.personrecord.delete", "org.personrecord.end"]
 
 
@@ -103,18 +123,33 @@ def test_gather_reads_records_by_date(staffed, national):
     c1, c2, c3, c4 = staffed.extra
     add_record(actor=office, person=c1, kind="sanction", item="记大过", start=date(2024, 6, 30))
     add_record(actor=office, person=c2, kind="sanction", item="警告", start=date(2025, 7, 1))
-    add_record(actor=office, person=c2, kind="sanction", item="警告", start=date(2026, 1, 1))  # after the period
-    add_record(actor=office, person=c3, kind="probation", item="试用期", start=date(2024, 9, 1), end=date(2025, 8, 31))
+    add_record(
+        actor=office, person=c2, kind="sanction", item="警告", start=date(2026, 1, 1)
+    )  # after the period
+    add_record(
+        actor=office,
+        person=c3,
+        kind="probation",
+        item="试用期",
+        start=date(2024, 9, 1),
+        end=date(2025, 8, 31),
+    )
     add_record(actor=office, person=c4, kind="investigation", item="立案审查", start=date(2025, 11, 1))
     add_record(
-        actor=office, person=staffed.a2, kind="investigation", item="立案审查",
-        start=date(2025, 3, 1), end=date(2025, 12, 31),
+        actor=office,
+        person=staffed.a2,
+        kind="investigation",
+        item="立案审查",
+        start=date(2025, 3, 1),
+        end=date(2025, 12, 31),
     )
     data, ids = gather(p, national.parsed())
     row = {pid: i for i, pid in enumerate(ids)}
     s = data.sanctions
-    got = sorted((ids[int(i)], s.columns["level"].value(k), s.columns["months_ago"][k], s.columns["year"][k])
-                 for k, i in enumerate(s.person))
+    got = sorted(
+        (ids[int(i)], s.columns["level"].value(k), s.columns["months_ago"][k], s.columns["year"][k])
+        for k, i in enumerate(s.person)
+    )
     assert got == sorted([(c1.pk, "记大过", 18.0, 2024.0), (c2.pk, "警告", 5.0, 2025.0)])
     assert data.people.numbers["probation"][row[c3.pk]] == 1
     assert data.people.numbers["probation"].sum() == 1
@@ -137,7 +172,9 @@ def test_a_kind_never_recorded_is_absent_not_none(staffed, national):
 def test_leave_counts_working_days_of_the_period(staffed, national):
     """14 days of sick leave over the National Day holiday are 5 working days of 2025's 248."""
     p = _period(staffed, national)
-    LeaveRecord.objects.create(person=staffed.a2, kind="sick", start=date(2025, 9, 29), end=date(2025, 10, 12))
+    LeaveRecord.objects.create(
+        person=staffed.a2, kind="sick", start=date(2025, 9, 29), end=date(2025, 10, 12)
+    )
     LeaveRecord.objects.create(person=staffed.b1, kind="sick", start=date(2024, 12, 20), end=date(2025, 1, 3))
     late = make_person("C099", "丁迟", staffed.unit_b, start_date=date(2025, 12, 1))
     data, ids = gather(p, national.parsed())
@@ -158,15 +195,26 @@ def test_the_national_preset_computes_with_records_entered(staffed, national):
     c1, c2, c3, c4 = staffed.extra
     add_record(actor=inspector, person=c1, kind="sanction", item="记大过", start=date(2024, 6, 30))
     add_record(actor=inspector, person=c2, kind="sanction", item="警告", start=date(2025, 7, 1))
-    add_record(actor=office, person=c3, kind="probation", item="试用期", start=date(2025, 3, 1), end=date(2026, 2, 28))
+    add_record(
+        actor=office,
+        person=c3,
+        kind="probation",
+        item="试用期",
+        start=date(2025, 3, 1),
+        end=date(2026, 2, 28),
+    )
     add_record(actor=inspector, person=c4, kind="investigation", item="立案审查", start=date(2025, 11, 1))
     # 14 calendar days of sick leave are 5 working days of 248: far from half a year, graded
-    LeaveRecord.objects.create(person=staffed.a2, kind="sick", start=date(2025, 9, 29), end=date(2025, 10, 12))
+    LeaveRecord.objects.create(
+        person=staffed.a2, kind="sick", start=date(2025, 9, 29), end=date(2025, 10, 12)
+    )
     # the boundary of 病事假超半年 (above 50% of 248 working days): 124 days is half, 125 above it
     LeaveRecord.objects.create(person=staffed.a1, kind="sick", start=date(2025, 1, 1), end=date(2025, 7, 6))
     LeaveRecord.objects.create(person=staffed.b1, kind="sick", start=date(2025, 1, 1), end=date(2025, 7, 7))
     compute_period(actor=office, period=p)
-    rows = {r.person_id: r for r in PersonResult.objects.filter(result_set__period=p, result_set__current=True)}
+    rows = {
+        r.person_id: r for r in PersonResult.objects.filter(result_set__period=p, result_set__current=True)
+    }
     assert rows[c1.pk].status == "no_grade" and rows[c1.pk].grade == ""  # 记大过: two years
     assert rows[c3.pk].status == "comment_only"
     assert rows[c4.pk].status == "pending"
