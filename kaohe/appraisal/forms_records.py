@@ -80,3 +80,43 @@ class RecordsImportForm(forms.Form):
     workbook = forms.FileField(
         label=_("Excel workbook (.xlsx)"), error_messages={"required": _("Choose an Excel file.")}
     )
+
+
+class DeductionForm(forms.Form):
+    """A deduction against a person (by staff number) in one of ``periods``."""
+
+    period = forms.TypedChoiceField(label=_("Period"), coerce=int)
+    person = forms.CharField(label=_("Staff number"), max_length=40)
+    category = forms.CharField(label=_("Category"), max_length=100)
+    points = forms.DecimalField(
+        label=_("Points"),
+        max_digits=6,
+        decimal_places=2,
+        error_messages={"required": _("Points must be a number."), "invalid": _("Points must be a number.")},
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+    evidence = MultipleFileField(label=_("Evidence (photo, PDF, Word, Excel)"), required=False)
+
+    def __init__(self, *args, periods: list, people: QuerySet[Person], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.periods = {p.pk: p for p in periods}
+        self.people = people
+        self.fields["period"].choices = [(p.pk, str(p)) for p in periods]  # type: ignore[attr-defined]
+
+    def clean_person(self) -> Person:
+        staff_no = self.cleaned_data["person"].strip()
+        person = self.people.filter(staff_no=staff_no).select_related("unit", "reviewer").first()
+        if person is None:
+            raise ValidationError(_("No person with staff number %(no)s in your units.") % {"no": staff_no})
+        return person
+
+    def values(self, files) -> dict:
+        d = self.cleaned_data
+        return {
+            "period": self.periods[d["period"]],
+            "person": d["person"],
+            "category": d["category"].strip(),
+            "points": d["points"],
+            "reason": d["reason"],
+            "files": files.getlist("evidence"),
+        }

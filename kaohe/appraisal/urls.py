@@ -21,6 +21,7 @@ urlpatterns = [
     path("sheets/<int:pk>/remind/", scoring.remind, name="remind"),
     path("claims/", claims.claims, name="claims"),
     path("claims/<int:pk>/", claims.claim, name="claim"),
+    path("deductions/new/", claims.deduction_new, name="deduction_new"),
     path("evidence/<int:pk>/", claims.evidence, name="evidence"),
     path("results/<int:pk>/", results.result, name="result"),
     path("results/<int:pk>/appeal/", appeals.appeal_new, name="appeal_new"),

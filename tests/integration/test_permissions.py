@@ -111,6 +111,7 @@ MATRIX = {
     "appraisal:claim": Row(
         frozenset({"staff", "reviewer", "office", "inspector", "outsider"}), takes="claim"
     ),
+    "appraisal:deduction_new": Row(frozenset({"reviewer", "office"})),
     "appraisal:evidence": Row(
         frozenset({"staff", "reviewer", "office", "inspector", "outsider"}), takes="evidence"
     ),
