@@ -96,7 +96,9 @@ def test_the_pages_file_a_deduction_and_the_person_sees_it(org, period, login):
     d = Claim.objects.get()
     assert response.status_code == 302 and d.evidence.count() == 1 and d.filed_by == org.users["reviewer"]
     response = reviewer.post("/appraisal/deductions/new/", data | {"points": "9"})
-    assert "通报批评：分值应在 1 到 3 之间，实际为 9。" in helpers.messages(response)  # the page speaks Chinese
+    assert "通报批评：分值应在 1 到 3 之间，实际为 9。" in helpers.messages(
+        response
+    )  # the page speaks Chinese
     assert Claim.objects.count() == 1
     page = login("staff").get("/appraisal/claims/").content.decode()
     assert "通报批评 1.50" in page
