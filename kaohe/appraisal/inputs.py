@@ -27,7 +27,7 @@ from kaohe.worklog.models import Stat
 from kaohe.worklog.workdays import month_starts
 
 from .choices import ClaimStatus
-from .inputs_records import gather_records, working_and_leave_days
+from .inputs_records import gather_records
 from .models import (
     IDENTITY_WORDS,
     POST_LEVEL_WORDS,
@@ -122,11 +122,8 @@ def gather(period: Period, scheme: Scheme) -> tuple[PeriodData, list[int]]:
     if any(explicit):
         people.track = Codes.from_values(explicit)
     _log_numbers(period, people, index)
-    people.numbers["working_days"], people.numbers["leave_days"] = working_and_leave_days(
-        period, index, [r[11] for r in rows], [r[7] for r in rows]
-    )
     data = PeriodData(people=people, period=period.code)
-    gather_records(period, data, index)
+    gather_records(period, data, index, units=[r[11] for r in rows], starts=[r[7] for r in rows])
     _scores(period, scheme, data, index)
     data.kpis = _kpis(period, index)
     data.claims = _claims(period, index)

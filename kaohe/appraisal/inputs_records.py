@@ -63,9 +63,25 @@ def recorded_kinds(period: Period) -> dict[str, int]:
 
 
 def gather_records(
-    period: Period, data: PeriodData, index: dict[int, int], *, confirmed_empty: Collection[str] = ()
+    period: Period,
+    data: PeriodData,
+    index: dict[int, int],
+    *,
+    units: list[int],
+    starts: list[date],
+    confirmed_empty: Collection[str] = (),
 ) -> None:
-    """Fill ``data`` with the sanctions, probation, investigations and flags of the period."""
+    """Fill ``data`` with the period's working and leave days (``units`` and ``starts``: each row's
+    unit id and start in the unit) and its sanctions, probation, investigations and flags."""
+    data.people.numbers["working_days"], data.people.numbers["leave_days"] = working_and_leave_days(
+        period, index, units, starts
+    )
+    _records(period, data, index, confirmed_empty)
+
+
+def _records(
+    period: Period, data: PeriodData, index: dict[int, int], confirmed_empty: Collection[str]
+) -> None:
     n = len(index)
     by_kind: dict[str, list[tuple[int, str, date, date | None]]] = defaultdict(list)
     for pid, kind, item, start, end in record_rows(period):
@@ -115,12 +131,15 @@ def _day_counts(period: Period, unit_ids: set[int]) -> dict[int, np.ndarray]:
         ).values_list("unit_id", "day", "kind")
     )
     days = [period.start + timedelta(days=k) for k in range((period.end - period.start).days + 1)]
+    by_unit: dict[int, list[tuple[int, date, str]]] = defaultdict(list)
+    for row in rows:
+        by_unit[row[0]].append(row)
     out: dict[int, np.ndarray] = {}
     cache: dict[tuple[int, ...], np.ndarray] = {}
     for uid, chain in chains.items():
-        mine = tuple(u for u in chain if any(r[0] == u for r in rows))
+        mine = tuple(u for u in chain if u in by_unit)  # the chain's units that override a day
         if mine not in cache:
-            cal = nearest_wins([r for r in rows if r[0] in mine], list(mine))
+            cal = nearest_wins([r for u in mine for r in by_unit[u]], list(mine))
             working = np.fromiter((cal.is_working_day(d) for d in days), dtype=np.int64, count=len(days))
             cache[mine] = np.concatenate([[0], np.cumsum(working)])
         out[uid] = cache[mine]
