@@ -100,7 +100,7 @@ def main() -> None:
 
     def records_only():
         data = PeriodData(people=People(ids=np.array([r[0] for r in rows])))
-        gather_records(period, data, index, units=units, starts=starts)
+        gather_records(period, scheme, data, index, units=units, starts=starts)
 
     print(
         f"gather_records (records, working and leave days), {len(rows):,} people: {best(records_only) * 1000:.0f} ms"

@@ -123,7 +123,7 @@ def gather(period: Period, scheme: Scheme) -> tuple[PeriodData, list[int]]:
         people.track = Codes.from_values(explicit)
     _log_numbers(period, people, index)
     data = PeriodData(people=people, period=period.code)
-    gather_records(period, data, index, units=[r[11] for r in rows], starts=[r[7] for r in rows])
+    gather_records(period, scheme, data, index, units=[r[11] for r in rows], starts=[r[7] for r in rows])
     _scores(period, scheme, data, index)
     data.kpis = _kpis(period, index)
     data.claims = _claims(period, index)

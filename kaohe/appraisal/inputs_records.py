@@ -29,7 +29,7 @@ from datetime import date, timedelta
 import numpy as np
 from django.db.models import Q
 
-from kaohe.engine import Codes, PeriodData, Table
+from kaohe.engine import Codes, PeriodData, Scheme, Table
 from kaohe.engine.dates import full_months
 from kaohe.org.choices import RecordKind
 from kaohe.org.models import LeaveRecord, PersonRecord, Unit, in_subtree
@@ -64,6 +64,7 @@ def recorded_kinds(period: Period) -> dict[str, int]:
 
 def gather_records(
     period: Period,
+    scheme: Scheme,
     data: PeriodData,
     index: dict[int, int],
     *,
@@ -76,12 +77,14 @@ def gather_records(
     data.people.numbers["working_days"], data.people.numbers["leave_days"] = working_and_leave_days(
         period, index, units, starts
     )
-    _records(period, data, index, confirmed_empty)
+    _records(period, scheme, data, index, confirmed_empty)
 
 
 def _records(
-    period: Period, data: PeriodData, index: dict[int, int], confirmed_empty: Collection[str]
+    period: Period, scheme: Scheme, data: PeriodData, index: dict[int, int], confirmed_empty: Collection[str]
 ) -> None:
+    """The records in the scheme's words: a sanction level or a veto that only another scheme of
+    the tree names (an item this scheme does not read) is left out, not refused."""
     n = len(index)
     by_kind: dict[str, list[tuple[int, str, date, date | None]]] = defaultdict(list)
     for pid, kind, item, start, end in record_rows(period):
@@ -89,7 +92,7 @@ def _records(
         if i is not None:
             by_kind[kind].append((i, item, start, end))
     present = set(by_kind) | set(confirmed_empty)
-    sanctions = by_kind[RecordKind.SANCTION]
+    sanctions = [r for r in by_kind[RecordKind.SANCTION] if r[1] in scheme.sanction_levels]
     if sanctions:
         t = Table(person=np.array([r[0] for r in sanctions], dtype=np.int64))
         t.columns["level"] = Codes.from_values([r[1] for r in sanctions])
@@ -110,7 +113,7 @@ def _records(
         data.people.attributes[INVESTIGATION_FLAG] = Codes.from_values(
             [YES if x else NO for x in open_at_end.tolist()]
         )
-    flags = [r for r in by_kind[RecordKind.VETO] if r[2] >= period.start]
+    flags = [r for r in by_kind[RecordKind.VETO] if r[2] >= period.start and r[1] in scheme.vetoes]
     if flags:
         t = Table(person=np.array([r[0] for r in flags], dtype=np.int64))
         t.columns["item"] = Codes.from_values([r[1] for r in flags])

@@ -222,3 +222,22 @@ def test_the_national_preset_computes_with_records_entered(staffed, national):
     assert rows[staffed.a2.pk].status == ""
     assert rows[staffed.a1.pk].status == ""
     assert rows[staffed.b1.pk].status == "no_grade"
+
+
+def test_a_level_only_another_scheme_of_the_tree_names_is_allowed_and_left_out(staffed, national):
+    text = load_preset("national_civil_servant_annual").scheme_text()
+    other = import_scheme(
+        actor=None,
+        text=text.replace('version: "2025.1"', 'version: "2025.x"').replace(
+            "  撤职:     {years: 2}", "  撤职:     {years: 2}\n  开除:     {years: 2}"
+        ),
+    )
+    attach_scheme(actor=None, scheme=other, unit=staffed.unit_b)
+    office = staffed.users["office"]
+    with pytest.raises(Refusal, match="“开除” is not named by any scheme of 党政办"):
+        add_record(actor=office, person=staffed.a2, kind="sanction", item="开除", start=date(2025, 4, 1))
+    add_record(actor=office, person=staffed.b1, kind="sanction", item="开除", start=date(2025, 4, 1))
+    add_record(actor=office, person=staffed.b1, kind="sanction", item="警告", start=date(2025, 4, 1))
+    data, ids = gather(_period(staffed, national), national.parsed())
+    s = data.sanctions
+    assert [s.columns["level"].value(k) for k in range(len(s))] == ["警告"]  # 开除 is not this scheme's
