@@ -19,7 +19,9 @@ class RecordForm(forms.Form):
 
     person = forms.CharField(label=_("Staff number"), max_length=40)
     kind = forms.ChoiceField(label=_("Record kind"))
-    item = forms.CharField(label=_("Item"), max_length=100)
+    item = forms.CharField(
+        label=_("Item"), max_length=100, required=False
+    )  # probation, investigation: implied
     start = forms.DateField(label=_("From"), widget=DATE)
     end = forms.DateField(label=_("To"), required=False, widget=DATE)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)

@@ -109,7 +109,7 @@ def list_records(request: HttpRequest, f: Query[RecordQuery]):
 @router.post("/records", response={201: RecordOut}, summary="Enter a person record")
 def create_record(request: HttpRequest, body: RecordIn):
     require_role(request.user, *RECORD_ROLES)
-    _required(person_id=body.person_id, kind=body.kind, item=body.item, start=body.start)
+    _required(person_id=body.person_id, kind=body.kind, start=body.start)
     person = (
         people_for_user(request.user, RECORD_ROLES)
         .select_related("unit")

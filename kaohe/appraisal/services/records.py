@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaohe.audit.services import record, snapshot
-from kaohe.org.choices import RecordKind
+from kaohe.org.choices import FIXED_ITEMS, RecordKind
 from kaohe.org.models import Person, PersonRecord, RecordEvidence
 from kaohe.platform.errors import Refusal
 from kaohe.platform.uploads import check_upload
@@ -86,7 +86,7 @@ def add_record(
     """Enter a record for ``person`` with its evidence files. ``allowed`` (the items of the kind in
     the person's tree) is looked up unless the caller already has it (the import, for many rows)."""
     _authorise(actor, person, kind)
-    item = (item or "").strip()
+    item = (item or "").strip() or FIXED_ITEMS.get(kind, "")  # 试用期, 立案审查 need not be typed
     check_record(
         person=person,
         kind=kind,

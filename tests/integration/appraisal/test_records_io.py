@@ -227,7 +227,9 @@ def test_the_national_preset_computes_with_records_entered_from_the_pages(org, n
             )
     office, inspector = login("office"), login("inspector")
     _post_record(inspector, person="A001", item="记大过", start="2025-03-01")
-    _post_record(office, person="B001", kind="probation", item="试用期", start="2025-06-01", end="2026-05-31")
+    _post_record(
+        office, person="B001", kind="probation", item="", start="2025-06-01", end="2026-05-31"
+    )  # implied
     _post_record(
         inspector, person="A002", kind="investigation", item="立案审查", start="2025-01-10", end="2025-02-10"
     )
