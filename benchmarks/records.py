@@ -1,7 +1,8 @@
 """Person-records benchmark on PostgreSQL: gathering a 100,000-person year with its dated records and
 leave counted in working days.
 
-    .venv/bin/python benchmarks/records.py     # database kaohe_bench_records (created, emptied)
+    .venv/bin/python benchmarks/records.py           # database kaohe_bench_records (emptied first)
+    .venv/bin/python benchmarks/records.py --reuse   # only the reads, on the data already there
 
 On the appraisal benchmark's data (benchmarks/appraisal.py: 50 units × 2,000 people, scores, log
 rollups, claims, a closed campaign) it adds 5,000 sanctions, 2,000 probations, 500 investigations,
@@ -79,19 +80,28 @@ def best(fn, runs: int = 3) -> float:
 
 
 def main() -> None:
+    import argparse
+
     import django
 
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reuse", action="store_true", help="time the reads on the data already generated")
+    args = parser.parse_args()
     django.setup()
     from django.core.management import call_command
 
     from benchmarks.appraisal import generate
     from kaohe.appraisal.inputs import gather, people_of
     from kaohe.appraisal.inputs_records import gather_records, working_and_leave_days
+    from kaohe.appraisal.models import Period
     from kaohe.engine import People, PeriodData
 
     call_command("migrate", interactive=False, verbosity=0)
-    period = generate()
-    add_records(period, np.random.default_rng(11))
+    if args.reuse:
+        period = Period.objects.get(scheme__version="bench")
+    else:
+        period = generate()
+        add_records(period, np.random.default_rng(11))
     scheme = period.scheme.parsed()
     print(f"load average before: {Path('/proc/loadavg').read_text().strip()}")
     rows = list(people_of(period).order_by("staff_no").values_list("id", "unit_id", "start_date"))

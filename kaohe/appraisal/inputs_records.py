@@ -153,25 +153,30 @@ def working_and_leave_days(
     period: Period, index: dict[int, int], units: list[int], starts: list[date]
 ) -> tuple[np.ndarray, np.ndarray]:
     """(working days due, working days of leave) per person row, over the period from the later of
-    its start and the person's start in the unit. ``units`` and ``starts`` are per row."""
-    n = len(index)
+    its start and the person's start in the unit. ``units`` and ``starts`` are per row. Array
+    arithmetic over a units × days table of cumulative working days."""
     counts = _day_counts(period, set(units))
+    unit_ids = list(counts)
+    table = np.stack([counts[u] for u in unit_ids]) if unit_ids else np.zeros((0, 1), dtype=np.int64)
+    where = {u: k for k, u in enumerate(unit_ids)}
+    row_unit = np.fromiter((where[u] for u in units), dtype=np.int64, count=len(units))
     last = (period.end - period.start).days + 1
-    first = np.array([max((s - period.start).days, 0) if s else 0 for s in starts], dtype=np.int64)
-    first = np.minimum(first, last)
-    working = np.array(
-        [counts[u][last] - counts[u][f] for u, f in zip(units, first.tolist(), strict=True)], dtype=np.float64
-    )
-    leave = np.zeros(n)
-    for pid, start, end in LeaveRecord.objects.filter(
-        in_subtree(period.unit, via="person__unit"), start__lte=period.end, end__gte=period.start
-    ).values_list("person_id", "start", "end"):
-        i = index.get(pid)
-        if i is None:
-            continue
-        a = max((start - period.start).days, int(first[i]))
-        b = (min(end, period.end) - period.start).days + 1
-        if b > a:
-            cum = counts[units[i]]
-            leave[i] += cum[b] - cum[a]
+    origin = period.start.toordinal()
+    start_days = np.fromiter((d.toordinal() for d in starts), dtype=np.int64, count=len(starts)) - origin
+    first = np.clip(start_days, 0, last)
+    working = (table[row_unit, last] - table[row_unit, first]).astype(np.float64)
+    leave = np.zeros(len(index))
+    spans = [
+        (i, (start - period.start).days, (end - period.start).days + 1)
+        for pid, start, end in LeaveRecord.objects.filter(
+            in_subtree(period.unit, via="person__unit"), start__lte=period.end, end__gte=period.start
+        ).values_list("person_id", "start", "end")
+        if (i := index.get(pid)) is not None
+    ]
+    if spans:
+        who = np.array([x[0] for x in spans], dtype=np.int64)
+        a = np.maximum(np.array([x[1] for x in spans], dtype=np.int64), first[who])
+        b = np.minimum(np.array([x[2] for x in spans], dtype=np.int64), last)
+        b = np.maximum(a, b)
+        np.add.at(leave, who, table[row_unit[who], b] - table[row_unit[who], a])
     return working, leave
