@@ -64,4 +64,4 @@ class RecordKind(models.TextChoices):
 # The kinds the inspector (纪委) may enter: discipline. The office enters every kind.
 DISCIPLINE_KINDS = (RecordKind.SANCTION, RecordKind.INVESTIGATION, RecordKind.VETO)
 # The one item of the kinds whose item the scheme does not name.
-FIXED_ITEMS = {RecordKind.PROBATION: "试用期", RecordKind.INVESTIGATION: "立案审查"}
+FIXED_ITEMS: dict[str, str] = {RecordKind.PROBATION: "试用期", RecordKind.INVESTIGATION: "立案审查"}
