@@ -3,6 +3,7 @@ the national civil-servant annual preset computing in the app with them."""
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from kaohe.appraisal.inputs import gather
@@ -241,3 +242,31 @@ def test_a_level_only_another_scheme_of_the_tree_names_is_allowed_and_left_out(s
     data, ids = gather(_period(staffed, national), national.parsed())
     s = data.sanctions
     assert [s.columns["level"].value(k) for k in range(len(s))] == ["警告"]  # 开除 is not this scheme's
+
+
+def test_readiness_can_count_the_kinds_and_confirm_an_empty_one(staffed, national):
+    """For the lead's readiness: the kinds recorded for a period, and an office-confirmed empty kind
+    delivered as a column of "none" (0 / 否) instead of an absent one."""
+    from kaohe.appraisal.inputs_records import gather_records, recorded_kinds
+    from kaohe.engine import People, PeriodData
+
+    p = _period(staffed, national)
+    add_record(
+        actor=staffed.users["office"], person=staffed.a2, kind="sanction", item="警告", start=date(2025, 2, 1)
+    )
+    assert recorded_kinds(p) == {"sanction": 1}
+    people = [staffed.a1, staffed.a2]
+    data = PeriodData(people=People(ids=np.array([x.staff_no for x in people], dtype=object)))
+    index = {x.pk: i for i, x in enumerate(people)}
+    gather_records(
+        p,
+        national.parsed(),
+        data,
+        index,
+        units=[x.unit_id for x in people],
+        starts=[x.start_date for x in people],
+        confirmed_empty={"probation", "investigation"},
+    )
+    assert data.people.numbers["probation"].tolist() == [0.0, 0.0]
+    assert [data.people.attributes["under_investigation"].value(i) for i in range(2)] == ["否", "否"]
+    assert data.people.numbers["working_days"].tolist() == [248.0, 248.0]
