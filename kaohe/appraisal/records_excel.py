@@ -39,7 +39,7 @@ HEADERS = ("工号", "姓名", "记录类型", "事项", "开始日期", "结束
 REQUIRED = ("工号", "记录类型", "事项", "开始日期")
 
 
-def _items_for(user) -> list[str]:
+def items_for(user) -> list[str]:
     """Every item the user's units allow, over every kind the user may enter."""
     unit_ids = people_for_user(user, RECORD_ROLES).values_list("unit_id", flat=True).distinct()
     kinds = kinds_for(user)
@@ -58,7 +58,7 @@ def template(user) -> Workbook:
     ws.append(list(HEADERS))
     lists = wb.create_sheet(LISTS)
     kinds = [WORD_OF_KIND[RecordKind(k)] for k in kinds_for(user)]
-    items = _items_for(user)
+    items = items_for(user)
     lists.append(["记录类型", "事项"])
     for n in range(max(len(kinds), len(items))):
         lists.append([kinds[n] if n < len(kinds) else None, items[n] if n < len(items) else None])

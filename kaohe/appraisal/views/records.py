@@ -72,7 +72,8 @@ def record_new(request):
         else:
             messages.success(request, _("Record entered."))
             return redirect("appraisal:record", rec.pk)
-    context = {"form": form, "breadcrumb": _crumbs((_("New record"), ""))}
+    items = records_excel.items_for(request.user)
+    context = {"form": form, "items": items, "breadcrumb": _crumbs((_("New record"), ""))}
     return render(request, "appraisal/record_new.html", context)
 
 

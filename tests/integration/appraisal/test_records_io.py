@@ -79,6 +79,7 @@ def test_the_inspector_is_not_offered_probation(org, national, login):
     response = _post_record(login("inspector"), kind="probation", item="试用期")
     assert response.status_code == 200 and not PersonRecord.objects.exists()
     assert 'value="probation"' not in response.content.decode()
+    assert '<option value="记大过">' in response.content.decode()  # the items the schemes name
 
 
 def test_the_list_searches_by_person_kind_and_dates(org, national, login):
