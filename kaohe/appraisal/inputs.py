@@ -10,7 +10,7 @@ as the person's track; otherwise the scheme's track conditions decide.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -20,12 +20,14 @@ from kaohe.ballot.choices import CampaignStatus
 from kaohe.ballot.selectors import compute as ballot_results
 from kaohe.ballot.selectors import questionnaire
 from kaohe.engine import Codes, People, PeriodData, Scheme, Table
+from kaohe.engine.dates import full_months
 from kaohe.engine.tree import leaves
-from kaohe.org.models import LeaveRecord, Person, TrackMembership, in_subtree
+from kaohe.org.models import Person, TrackMembership, in_subtree
 from kaohe.worklog.models import Stat
 from kaohe.worklog.workdays import month_starts
 
 from .choices import ClaimStatus
+from .inputs_records import confirmed_empty_kinds, gather_records
 from .models import (
     IDENTITY_WORDS,
     POST_LEVEL_WORDS,
@@ -68,8 +70,10 @@ def people_of(period: Period):
     return Person.objects.in_subtree(period.unit).filter(active=True, start_date__lte=period.end)
 
 
-def months_between(a: date, b: date) -> float:
-    return (b.year - a.year) * 12 + (b.month - a.month) + (b.day - a.day) / 31
+def months_in_unit(start: date, period_end: date) -> int:
+    """Whole months served in the unit by the period's last day (that day served too: someone who
+    started on 1 July has served six months on 31 December), as the regulations count them."""
+    return full_months(start, period_end + timedelta(days=1))
 
 
 def gather(period: Period, scheme: Scheme) -> tuple[PeriodData, list[int]]:
@@ -89,6 +93,7 @@ def gather(period: Period, scheme: Scheme) -> tuple[PeriodData, list[int]]:
             "unit__name",
             "unit__kind",
             "unit__code",
+            "unit_id",
         )
     )
     ids = [r[0] for r in rows]
@@ -107,7 +112,7 @@ def gather(period: Period, scheme: Scheme) -> tuple[PeriodData, list[int]]:
         "unit_code": Codes.from_values([r[10] for r in rows]),
     }
     people.numbers["months_in_unit"] = np.array(
-        [months_between(r[7], period.end) for r in rows], dtype=np.float64
+        [months_in_unit(r[7], period.end) for r in rows], dtype=np.float64
     )
     track_names = set(scheme.tracks)
     memberships = dict(
@@ -119,21 +124,30 @@ def gather(period: Period, scheme: Scheme) -> tuple[PeriodData, list[int]]:
     if any(explicit):
         people.track = Codes.from_values(explicit)
     _log_numbers(period, people, index)
-    _leave_days(period, people, index)
     data = PeriodData(people=people, period=period.code)
+    gather_records(
+        period,
+        scheme,
+        data,
+        index,
+        units=[r[11] for r in rows],
+        starts=[r[7] for r in rows],
+        confirmed_empty=confirmed_empty_kinds(period, scheme),
+    )
     _scores(period, scheme, data, index)
     data.kpis = _kpis(period, index)
     data.claims = _claims(period, index)
     data.ballots = _ballots(period, index)
     data.previous = _previous(period, index)
-    data.sources = {t: t for t in ("people", "scores", "tasks", "kpis", "claims", "ballots", "previous")}
+    data.sources |= {t: t for t in ("people", "scores", "tasks", "kpis", "claims", "ballots", "previous")}
     return data, ids
 
 
 def _log_numbers(period: Period, people: People, index: dict[int, int]) -> None:
-    """working_days, filled, reviewed and misses from the work-log monthly rollups (zeros if none)."""
+    """log_days (the working days a log was expected), filled, reviewed and misses from the work-log
+    monthly rollups (zeros if none)."""
     n = len(index)
-    cols = {c: np.zeros(n) for c in ("working_days", "filled", "reviewed", "misses")}
+    cols = {c: np.zeros(n) for c in ("log_days", "filled", "reviewed", "misses")}
     rows = (
         Stat.objects.filter(
             period="month",
@@ -147,19 +161,8 @@ def _log_numbers(period: Period, people: People, index: dict[int, int]) -> None:
     for pid, w, f, a, m in rows:
         i = index.get(pid)
         if i is not None:
-            cols["working_days"][i], cols["filled"][i], cols["reviewed"][i], cols["misses"][i] = w, f, a, m
+            cols["log_days"][i], cols["filled"][i], cols["reviewed"][i], cols["misses"][i] = w, f, a, m
     people.numbers.update(cols)
-
-
-def _leave_days(period: Period, people: People, index: dict[int, int]) -> None:
-    days = np.zeros(len(index))
-    for pid, start, end in LeaveRecord.objects.filter(
-        in_subtree(period.unit, via="person__unit"), start__lte=period.end, end__gte=period.start
-    ).values_list("person_id", "start", "end"):
-        i = index.get(pid)
-        if i is not None:
-            days[i] += (min(end, period.end) - max(start, period.start)).days + 1
-    people.numbers["leave_days"] = days
 
 
 def _scores(period: Period, scheme: Scheme, data: PeriodData, index: dict[int, int]) -> None:

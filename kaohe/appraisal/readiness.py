@@ -26,6 +26,7 @@ from kaohe.worklog.workdays import month_starts
 
 from .choices import ClaimStatus, SheetStatus
 from .inputs import gather
+from .inputs_records import recorded_kinds
 from .models import Claim, EmptyInput, Period, Sheet
 
 READY, EMPTY, MISSING, INFO = "ready", "empty", "missing", "info"
@@ -88,6 +89,7 @@ class _Context:
     track_names: list[str]
     without_track: list[str] = field(default_factory=list)
     empties: dict[tuple[str, str], EmptyInput] = field(default_factory=dict)
+    record_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -133,6 +135,7 @@ def _context(period: Period) -> _Context:
     ctx = _Context(period, scheme, data, ids, tracks.track, tracks.track_names)
     ctx.without_track = list(ctx.names(tracks.track < 0))
     ctx.empties = {(e.need, e.name): e for e in EmptyInput.objects.filter(period=period)}
+    ctx.record_counts = recorded_kinds(period)
     return ctx
 
 
@@ -254,22 +257,16 @@ def _claim(ctx: _Context, req: Requirement) -> Coverage:
 
 
 def _record(ctx: _Context, req: Requirement) -> Coverage:
-    """Dated records: present when the gathered data carries any of the kind; else to be confirmed."""
+    """Dated records: present when the period's people have records of the kind (a veto or flag: of
+    that item); else the office confirms, with a reason, that there are none."""
     kind = req.get("kind")
-    d = ctx.data
-    found = 0
-    if kind == "sanction":
-        found = len(d.sanctions)
-        if not found and "sanction" in d.people.attributes:
-            found = int(np.sum(d.people.attributes["sanction"].codes >= 0))
-    elif kind == "probation":
-        found = int(np.nansum(d.people.numbers.get("probation", np.zeros(0)) > 0))
-    elif kind in ("veto", "flag"):
-        if len(d.flags) and "item" in d.flags.columns:
-            found = int(d.flags.code("item").isin([req.name]).sum())
+    if kind in ("veto", "flag"):
+        flags = ctx.data.flags
+        found = (
+            int(flags.code("item").isin([req.name]).sum()) if len(flags) and "item" in flags.columns else 0
+        )
     else:
-        col = d.people.attributes.get(req.name)
-        found = int(col.isin(["是", "yes", "true", "1"]).sum()) if col is not None else 0
+        found = ctx.record_counts.get(kind, 0)
     if found:
         return Coverage(req, READY, found, None, note=_("%(n)d recorded") % {"n": found})
     return Coverage(req, MISSING, 0, None, note=_("none recorded: record that there are none, with a reason"))

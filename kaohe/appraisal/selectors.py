@@ -69,9 +69,10 @@ def get_sheet_for_user(user, pk) -> Sheet:
 
 
 def claims_for_user(user) -> QuerySet[Claim]:
-    """Own claims; the claims of the people a reviewer or the committee oversees."""
+    """Own claims and the deductions filed against oneself; those one filed; the claims of the
+    people a reviewer or the committee oversees."""
     scope = scope_for(user)
-    q = Q(person__user=user) if user.is_authenticated else Q(pk__in=[])
+    q = Q(person__user=user) | Q(filed_by=user) if user.is_authenticated else Q(pk__in=[])
     roles = [r for r in (Role.REVIEWER, *COMMITTEE) if scope.has_role(r)]
     if roles:
         q |= Q(person__in=people_for_user(user, roles))
@@ -288,16 +289,39 @@ def claim_categories(period: Period) -> list[tuple[str, object]]:
     return [(n, a) for n, a in adjustments if a.source == "claims" and a.kind == "bonus"]
 
 
+def deduction_categories(period: Period) -> list[tuple[str, object]]:
+    """The deduction categories of the period's scheme that are filed against people."""
+    adjustments = period.scheme.parsed().adjustments.items()
+    return [(n, a) for n, a in adjustments if a.source == "claims" and a.kind == "deduction"]
+
+
+def deduction_periods(user) -> list[Period]:
+    """Periods open for claims, in the user's reviewer or office subtrees, with deduction categories."""
+    paths = scope_for(user).paths([Role.REVIEWER, Role.OFFICE])
+    periods = Period.objects.filter(state__in=logic.CLAIMABLE).select_related("unit", "scheme")
+    return [
+        p
+        for p in periods
+        if any(p.unit.path.startswith(x) or x.startswith(p.unit.path) for x in paths)
+        and deduction_categories(p)
+    ]
+
+
 def claim_lists(user) -> dict:
     """The claims page's lists: the user's own, those waiting for the section (reviewers) and those
     waiting for the committee."""
     qs = claims_for_user(user)
     scope = scope_for(user)
-    section = qs.filter(status=ClaimStatus.SUBMITTED).exclude(person__user=user)
+    section = qs.filter(status=ClaimStatus.SUBMITTED).exclude(person__user=user).exclude(filed_by=user)
+    committee = (
+        qs.filter(status=ClaimStatus.SECTION_APPROVED).exclude(person__user=user).exclude(filed_by=user)
+    )
     return {
         "mine": qs.filter(person__user=user) if getattr(user, "person", None) else [],
+        "filed": qs.filter(filed_by=user).exclude(person__user=user),
         "section": section if scope.has_role(Role.REVIEWER) else [],
-        "committee": qs.filter(status=ClaimStatus.SECTION_APPROVED) if scope.has_role(*COMMITTEE) else [],
+        "committee": committee if scope.has_role(*COMMITTEE) else [],
+        "can_deduct": scope.has_role(Role.REVIEWER, Role.OFFICE),
     }
 
 
@@ -305,8 +329,10 @@ def can_decide_claim(user, claim: Claim) -> bool:
     """The section (a reviewer, not the claimant) decides a submitted claim, the committee one the
     section approved."""
     scope = scope_for(user)
+    if user.pk in (claim.filed_by_id, claim.person.user_id):
+        return False  # whoever filed an item, or is its subject, never decides it
     if claim.status == ClaimStatus.SUBMITTED:
-        return scope.has_role(Role.REVIEWER) and claim.person.user_id != user.pk
+        return scope.has_role(Role.REVIEWER)
     return claim.status == ClaimStatus.SECTION_APPROVED and scope.has_role(*COMMITTEE)
 
 

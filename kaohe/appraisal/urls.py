@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import followup_views, output_views
-from .views import appeals, claims, committee, periods, readiness, results, schemes, scoring
+from .views import appeals, claims, committee, periods, readiness, records, results, schemes, scoring
 
 app_name = "appraisal"
 urlpatterns = [
@@ -26,12 +26,21 @@ urlpatterns = [
     path("sheets/<int:pk>/remind/", scoring.remind, name="remind"),
     path("claims/", claims.claims, name="claims"),
     path("claims/<int:pk>/", claims.claim, name="claim"),
+    path("deductions/new/", claims.deduction_new, name="deduction_new"),
     path("evidence/<int:pk>/", claims.evidence, name="evidence"),
     path("results/<int:pk>/", results.result, name="result"),
     path("results/<int:pk>/appeal/", appeals.appeal_new, name="appeal_new"),
     path("mine/", results.mine, name="mine"),
     path("appeals/", appeals.appeals, name="appeals"),
     path("appeals/<int:pk>/", appeals.appeal, name="appeal"),
+    path("records/", records.records, name="records"),
+    path("records/new/", records.record_new, name="record_new"),
+    path("records/import/", records.records_import, name="records_import"),
+    path("records/import/template/", records.records_template, name="records_template"),
+    path("records/<int:pk>/", records.record, name="record"),
+    path("records/<int:pk>/end/", records.record_end, name="record_end"),
+    path("records/<int:pk>/delete/", records.record_delete, name="record_delete"),
+    path("records/files/<int:pk>/", records.record_evidence, name="record_evidence"),
 ]
 
 # The pages of the use of results (结果运用): follow-ups, the results workbook, feedback reports and the

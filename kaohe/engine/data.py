@@ -72,7 +72,7 @@ class Codes:
 class People:
     """Who is appraised. ``attributes`` are text (identity, staffing, post_type, post_level, unit,
     unit_kind, unit_grade, leader, sanction…); ``numbers`` are measures (months_in_unit, leave_days,
-    working_days, filled, reviewed, misses, sanction_months_ago, probation, and any period measure a
+    working_days, log_days, filled, reviewed, misses, sanction_months_ago, probation, and any period measure a
     dynamic coefficient reads)."""
 
     ids: np.ndarray

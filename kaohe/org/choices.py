@@ -50,3 +50,18 @@ class LeaveKind(models.TextChoices):
     MATERNITY = "maternity", _("Maternity leave")  # 产假
     ANNUAL = "annual", _("Annual leave")  # 年休假
     OTHER = "other", _("Other leave")
+
+
+class RecordKind(models.TextChoices):
+    """Dated records that the scheme's rules read (sanctions, probation, investigations, vetoes)."""
+
+    SANCTION = "sanction", _("Sanction")  # 处分 / 组织处理
+    PROBATION = "probation", _("Probation")  # 试用期
+    INVESTIGATION = "investigation", _("Under investigation")  # 立案审查
+    VETO = "veto", _("Veto or negative-list item")  # 一票否决 / 负面清单
+
+
+# The kinds the inspector (纪委) may enter: discipline. The office enters every kind.
+DISCIPLINE_KINDS = (RecordKind.SANCTION, RecordKind.INVESTIGATION, RecordKind.VETO)
+# The one item of the kinds whose item the scheme does not name.
+FIXED_ITEMS: dict[str, str] = {RecordKind.PROBATION: "试用期", RecordKind.INVESTIGATION: "立案审查"}

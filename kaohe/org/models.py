@@ -15,6 +15,7 @@ from .choices import (
     LeaveKind,
     PostLevel,
     PostType,
+    RecordKind,
     StaffingCategory,
     UnitKind,
 )
@@ -298,3 +299,59 @@ class Secondment(models.Model):
     @property
     def host_share(self) -> Decimal:
         return Decimal("100") - self.home_share
+
+
+class PersonRecord(models.Model):
+    """A dated record that a scheme's rules read: a sanction by level (decided on ``start``), a
+    probation (``start`` to ``end``), an investigation (立案审查, open until ``end``), or a veto or
+    negative-list item (dated ``start``). ``item`` is in the scheme's words: a level of its
+    ``sanction_levels``, a name of its ``vetoes``; 试用期 and 立案审查 for the other two kinds."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="records"
+    )
+    kind = models.CharField(_("record kind"), max_length=20, choices=RecordKind.choices)
+    item = models.CharField(_("item"), max_length=100)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"), null=True, blank=True)  # empty: still open
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person record")
+        verbose_name_plural = _("person records")
+        ordering = ["-start", "-pk"]
+        indexes = [
+            # gathering a period: the records of a kind that start before the period ends
+            models.Index(fields=["kind", "start"], name="org_record_kind_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="org_record_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_kind_display()} {self.item} {self.start}"
+
+
+def record_evidence_path(instance, filename: str) -> str:
+    return f"org/records/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class RecordEvidence(models.Model):
+    """A file attached to a person record (a decision, a notice), checked by content and size."""
+
+    record = models.ForeignKey(PersonRecord, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=record_evidence_path)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.name

@@ -18,14 +18,16 @@ from kaohe.accounts.scope import (
     get_unit_for_user,
     people_for_user,
     require_role,
+    scope_for,
     units_for_user,
 )
 from kaohe.platform.excel import xlsx_response
 from kaohe.platform.roles import BROWSE
 
 from . import excel
+from .choices import DISCIPLINE_KINDS
 from .filters import PeopleFilterForm, filter_people, unit_tree
-from .models import Unit
+from .models import Person, Unit
 
 PAGE_SIZE = 50
 
@@ -63,12 +65,24 @@ def unit_detail(request, pk: int):
     return render(request, "org/unit.html", context)
 
 
+def _visible_records(user, person: Person):
+    """The person's records for the office (every kind) or the inspector (discipline); None for
+    anyone else (the section is not shown)."""
+    scope = scope_for(user)
+    if scope.covers_unit(person.unit, [Role.OFFICE]):
+        return person.records.all()
+    if scope.covers_unit(person.unit, [Role.INSPECTOR]):
+        return person.records.filter(kind__in=DISCIPLINE_KINDS)
+    return None
+
+
 @login_required
 @require_GET
 def person_detail(request, pk: int):
     person = get_person_for_user(request.user, pk)
     context = {
         "person": person,
+        "records": _visible_records(request.user, person),
         "leaves": person.leaves.all(),
         "memberships": person.track_memberships.select_related("track").order_by("-year"),
         "secondments": person.secondments.select_related("home_unit", "host_unit"),

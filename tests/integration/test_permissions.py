@@ -14,6 +14,7 @@ ROLES = ["staff", "reviewer", "office", "inspector", "leader", "outsider"]
 EVERYONE = frozenset(ROLES)
 BROWSERS = frozenset({"reviewer", "office", "inspector", "leader"})
 BALLOT_VIEWERS = frozenset({"office", "inspector", "leader"})
+RECORDERS = frozenset({"office", "inspector"})  # person records: the office, the inspector (discipline)
 WRITERS = frozenset({"staff", "outsider"})  # accounts with their own person record and the staff role
 
 
@@ -115,6 +116,7 @@ MATRIX = {
     "appraisal:claim": Row(
         frozenset({"staff", "reviewer", "office", "inspector", "outsider"}), takes="claim"
     ),
+    "appraisal:deduction_new": Row(frozenset({"reviewer", "office"})),
     "appraisal:evidence": Row(
         frozenset({"staff", "reviewer", "office", "inspector", "outsider"}), takes="evidence"
     ),
@@ -123,6 +125,19 @@ MATRIX = {
     "appraisal:mine": Row(EVERYONE),
     "appraisal:appeals": Row(frozenset({"office", "inspector"})),
     "appraisal:appeal": Row(frozenset({"staff", "office", "inspector", "outsider"}), takes="appeal"),
+    "appraisal:records": Row(RECORDERS),
+    "appraisal:record_new": Row(RECORDERS),
+    "appraisal:records_import": Row(RECORDERS),
+    "appraisal:records_template": Row(RECORDERS),
+    "appraisal:record": Row(RECORDERS, takes="record"),
+    "appraisal:record_end": Row(RECORDERS, takes="record", method="post", ok=302),
+    "appraisal:record_delete": Row(RECORDERS, takes="record", method="post", ok=302),
+    "appraisal:record_evidence": Row(RECORDERS, takes="record_file"),
+    "api:list_records": Row(RECORDERS, api=True),
+    "api:create_record": Row(RECORDERS, api=True, method="post", ok=422),  # empty body
+    "api:get_record": Row(RECORDERS, takes="record", api=True),
+    "api:close_record": Row(RECORDERS, takes="record", api=True, method="post", ok=422),  # no end
+    "api:remove_record": Row(RECORDERS, takes="record", api=True, method="delete", ok=204),
     "outcome:follow_ups": Row(frozenset({"office"})),
     "outcome:close": Row(frozenset({"office"}), takes="followup", method="post", ok=302),
     "outcome:results_xlsx": Row(BALLOT_VIEWERS, takes="period"),
@@ -150,6 +165,8 @@ def _objects(org, elsewhere, role, takes=None):
         from tests.integration.appraisal.helpers import matrix_objects as appraisal_objects
 
         mine, foreign = appraisal_objects(mine), [appraisal_objects(f) for f in foreign]
+    if takes in RECORD_KINDS:
+        mine, foreign = _record_objects(mine), [_record_objects(f) for f in foreign]
     if takes in WORKLOG_KINDS:
         from tests.integration.worklog.helpers import worklog_objects
 
@@ -158,6 +175,27 @@ def _objects(org, elsewhere, role, takes=None):
 
 
 BALLOT_KINDS = {"campaign", "open_campaign"}
+RECORD_KINDS = {"record", "record_file"}
+
+
+def _record_objects(objs):
+    """``objs`` plus a sanction record of its person (a discipline kind: the inspector sees it too)
+    and a file of its evidence."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from kaohe.org.models import PersonRecord, RecordEvidence
+
+    rec = PersonRecord.objects.create(
+        person=objs["person"], kind="sanction", item="警告", start=date(2025, 4, 1)
+    )
+    ev = RecordEvidence(record=rec, name="a.pdf", content_type="application/pdf", size=9, sha256="2" * 64)
+    ev.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    ev.save()
+    return objs | {"record": rec, "record_file": ev}
+
+
 WORKLOG_KINDS = {"log", "attachment", "achievement"}
 APPRAISAL_KINDS = {"scheme", "period", "sheet", "claim", "evidence", "row", "appeal", "followup"}
 
@@ -243,6 +281,7 @@ def test_every_api_operation_has_a_row_in_the_matrix():
             .replace("{campaign_id}", "1")
             .replace("{log_id}", "1")
             .replace("{period_id}", "1")
+            .replace("{record_id}", "1")
         )
         assert "{" not in concrete, f"add a sample value for the parameter in {path}"
         match = resolve(concrete)

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaohe.accounts.models import Role
-from kaohe.accounts.scope import require_role
+from kaohe.accounts.scope import people_for_user, require_role
 from kaohe.platform.errors import Refusal
-from kaohe.platform.roles import COMMITTEE
+from kaohe.platform.roles import COMMITTEE, DECLARE
 
 from .. import selectors as sel
 from ..forms import ClaimDecisionForm, ClaimForm
-from ..services.claims import decide_claim, file_claim
+from ..forms_records import DeductionForm
+from ..services.claims import decide_claim, file_claim, file_deduction
 from .common import fail, posted
 
 CLAIMANTS = (Role.STAFF, Role.REVIEWER, *COMMITTEE)
@@ -49,6 +50,28 @@ def claims(request):
             "breadcrumb": [(_("Claims"), "")],
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deduction_new(request):
+    """The reviewer (for the people they review) or the office files a deduction with evidence."""
+    require_role(request.user, *DECLARE)
+    periods = sel.deduction_periods(request.user)
+    people = people_for_user(request.user, DECLARE)
+    form = DeductionForm(**posted(request), periods=periods, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = file_deduction(actor=request.user, **form.values(request.FILES))
+        except Refusal as exc:
+            fail(request, exc)
+        else:
+            messages.success(request, _("Deduction filed."))
+            return redirect("appraisal:claim", claim.pk)
+    crumbs = [(_("Claims"), reverse("appraisal:claims")), (_("File a deduction"), "")]
+    categories = [(p, sel.deduction_categories(p)) for p in periods]
+    context = {"form": form, "categories": categories, "breadcrumb": crumbs}
+    return render(request, "appraisal/deduction_new.html", context)
 
 
 @login_required

@@ -115,7 +115,8 @@ def leaf_score(d: PeriodData, checks: Checks, leaf: Leaf, rows: np.ndarray | Non
         value = np.zeros(n) if raw is None else np.clip(np.nan_to_num(raw, nan=0.0), 0.0, 1.0) * 100.0
     elif node.source == "worklog":
         spec = node.worklog
-        days = d.people.numbers.get("working_days", np.zeros(n))
+        # the days a log was expected (log_days, from the work-log rollups), else the working days
+        days = d.people.numbers.get("log_days", d.people.numbers.get("working_days", np.zeros(n)))
         done = d.people.numbers.get(
             "filled" if spec is None or spec.measure == "fill_rate" else "reviewed", np.zeros(n)
         )

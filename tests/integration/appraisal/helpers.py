@@ -168,3 +168,27 @@ def values(org) -> dict:
 def messages(response) -> str:
     """The page's flashed messages in one string."""
     return " ".join(str(m) for m in response.context["messages"])
+
+
+def closed_campaign(unit, people, options: dict, group="全体", ballots=3, mark=None, name="测评"):
+    """A closed ballot campaign of one rater group in which ``ballots`` voters each gave every person
+    ``mark`` (default: the first option): ``options`` label → points, as in the scheme."""
+    from kaohe.ballot.models import Ballot, BallotLine, Campaign, Option, Ratee, RaterGroup
+
+    c = Campaign.objects.create(name=name, period="测试", unit=unit, status="closed", min_ballots=1)
+    opts = {
+        label: Option.objects.create(campaign=c, label=label, points=pts, order=i)
+        for i, (label, pts) in enumerate(options.items())
+    }
+    grp = RaterGroup.objects.create(campaign=c, name=group, weight=100, order=0)
+    for p in people:
+        Ratee.objects.create(campaign=c, person=p)
+    chosen = opts[mark or next(iter(options))]
+    for _ in range(ballots):
+        b = Ballot.objects.create(campaign=c, group=grp)
+        for p in people:
+            BallotLine.objects.create(ballot=b, campaign=c, group=grp, person=p, option=chosen)
+    return c
+
+
+NATIONAL_OPTIONS = {"优秀": 100, "称职": 80, "基本称职": 60, "不称职": 40}

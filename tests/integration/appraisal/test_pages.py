@@ -312,7 +312,7 @@ PAGES = {  # page → (role, queries: session, account, grants and scope, then t
     "/appraisal/periods/{p}/": ("office", 10),
     "/appraisal/periods/{p}/results/": ("office", 8),
     "/appraisal/periods/{p}/committee/": ("office", 9),
-    "/appraisal/claims/": ("office", 5),
+    "/appraisal/claims/": ("office", 6),  # own, filed (deductions), section and committee lists
     "/appraisal/appeals/": ("office", 4),
     "/appraisal/sheets/": ("office", 6),
     "/appraisal/mine/": ("staff", 5),
