@@ -26,6 +26,7 @@ from kaohe.worklog.models import Stat
 from kaohe.worklog.workdays import month_starts
 
 from .choices import ClaimStatus
+from .inputs_period import add_period_inputs
 from .models import (
     IDENTITY_WORDS,
     POST_LEVEL_WORDS,
@@ -125,6 +126,7 @@ def gather(period: Period, scheme: Scheme) -> tuple[PeriodData, list[int]]:
     data.ballots = _ballots(period, index)
     data.previous = _previous(period, index)
     data.sources = {t: t for t in ("people", "scores", "tasks", "kpis", "claims", "ballots", "previous")}
+    add_period_inputs(period, scheme, data, ids)  # measures, pools, unit grades and honours, task results
     return data, ids
 
 

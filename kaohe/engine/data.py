@@ -154,7 +154,7 @@ class PeriodData:
     previous: Table = field(default_factory=Table.empty)
     sanctions: Table = field(default_factory=Table.empty)
     honours: Table = field(default_factory=Table.empty)
-    pool_amount: float | None = None  # yuan
+    pool_amount: float | dict[str, float] | None = None  # yuan, or {value of the pool's ``by``: yuan}
     pool_amounts: dict[str, object] = field(default_factory=dict)  # named pool → yuan or {value: yuan}
     period: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # table → file name, for messages

@@ -102,7 +102,7 @@ def pay_fen(base_fen: np.ndarray, factor: np.ndarray, graded: np.ndarray) -> np.
     return np.where(ok, np.nan_to_num(amount), -1).astype(np.int64)
 
 
-def fen_text(fen: int | None) -> str:
+def fen_text(fen: float | None) -> str:
     """Fen as yuan with two decimals and thousands separators (360000 → "3,600.00"; None → "")."""
     if fen is None:
         return ""

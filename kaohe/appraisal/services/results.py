@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kaohe.audit.services import record
 from kaohe.engine import EngineError, Result, compute
 from kaohe.engine.numeric import round_half_up
+from kaohe.engine.period_inputs import pay_fen, pays
 from kaohe.engine.scheme import UNGRADED_EFFECTS
 from kaohe.engine.store import dumps
 from kaohe.platform.errors import Refusal
@@ -20,6 +21,7 @@ from kaohe.platform.errors import Refusal
 from .. import rules
 from ..choices import PeriodState
 from ..inputs import gather, people_of
+from ..inputs_period import pay_bases
 from ..models import GradeChange, Period, PersonResult, ResultSet, Scheme
 from ..selectors import current_set
 from .committee import quota_problem
@@ -108,11 +110,13 @@ ROW_FIELDS = (
     "tail",
     "outcomes",
     "pool_fen",
+    "pay_fen",
 )
 
 
-def _row_values(result_set: ResultSet, result: Result, ids: list[int]) -> list[tuple]:
-    """One tuple per person in ``ROW_FIELDS`` order, built column-wise from the engine's arrays."""
+def _row_values(result_set: ResultSet, result: Result, ids: list[int], pay_base: np.ndarray) -> list[tuple]:
+    """One tuple per person in ``ROW_FIELDS`` order, built column-wise from the engine's arrays
+    (``pay_base``: each person's pay base in fen, NaN for none)."""
     s = result.scheme
     n = len(ids)
     grades = s.grading.grades
@@ -133,6 +137,8 @@ def _row_values(result_set: ResultSet, result: Result, ids: list[int]) -> list[t
     size = result.track_size.astype(int).tolist()
     pay = result.pay_factor.tolist()
     pool = result.pool_fen.astype(np.int64).tolist()
+    amounts = pay_fen(pay_base, result.pay_factor, result.grade >= 0) if pays(s) else np.full(n, -1)
+    pay_amount = [None if a < 0 else a for a in amounts.tolist()]
     rs_id = result_set.pk
     return [
         (
@@ -154,6 +160,7 @@ def _row_values(result_set: ResultSet, result: Result, ids: list[int]) -> list[t
             tails[i],
             outs[i],
             pool[i],
+            pay_amount[i],
         )
         for i, pid in enumerate(ids)
     ]
@@ -166,10 +173,10 @@ def _joined(names: list[str], hits, n: int) -> list[list[str]]:
     return [[a for a, hit in zip(names, row, strict=True) if hit] for row in hits.tolist()]
 
 
-def _write_rows(result_set: ResultSet, result: Result, ids: list[int]) -> None:
+def _write_rows(result_set: ResultSet, result: Result, ids: list[int], pay_base: np.ndarray) -> None:
     """Store the result rows: COPY on PostgreSQL (100,000 rows in a few seconds), ``bulk_create``
     elsewhere."""
-    values = _row_values(result_set, result, ids)
+    values = _row_values(result_set, result, ids, pay_base)
     if connection.vendor != "postgresql":
         objs = [
             PersonResult(
@@ -233,8 +240,9 @@ def store(*, actor, period: Period, result: Result, ids: list[int], reason: str,
         reason=reason[:300],
         quotas=_quotas(result),
         blob=encode(result, period),
+        pool_total_fen=result.pool_total_fen,
     )
-    _write_rows(rs, result, ids)
+    _write_rows(rs, result, ids, pay_bases(period, ids))
     return rs
 
 

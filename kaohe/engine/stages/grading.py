@@ -96,7 +96,7 @@ def _honour_shares(g: Grading, d: PeriodData, n: int) -> dict[str, np.ndarray]:
     for gname, rule in (g.quotas or {}).items():
         if not rule.by_honour:
             continue
-        add = np.zeros(n)
+        add: np.ndarray = np.zeros(n)
         if len(t):
             per_row = t.code("honour").lookup(rule.by_honour, default=0.0)
             add = np.bincount(t.person, weights=per_row, minlength=n)[:n]
