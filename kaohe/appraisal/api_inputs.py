@@ -9,6 +9,7 @@ from typing import Annotated
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router
 from ninja.errors import HttpError
 
@@ -70,6 +71,22 @@ class InputsOut(Out):
     task_results: list[TaskResultIO]
 
 
+class MeasuresIn(Out):
+    items: list[MeasureIO] = []
+
+
+class MoneyIn(Out):
+    items: list[AmountIO] = []
+
+
+class UnitGradesIn(Out):
+    items: list[UnitGradeIO] = []
+
+
+class TaskResultsIn(Out):
+    items: list[TaskResultIO] = []
+
+
 class Applied(Out):
     applied: int
 
@@ -79,7 +96,10 @@ def _period(request: HttpRequest, period_id: int) -> Period:
     return sel.get_period_for_user(request.user, period_id, OFFICE)
 
 
-def _apply(call: Callable[[], int]) -> Applied:
+def _apply(items: list, call: Callable[[], int]) -> Applied:
+    """Call the service; a refusal (or no item at all) is a 422 naming the entries and fields."""
+    if not items:
+        raise HttpError(422, _("Give at least one item."))
     try:
         return Applied(applied=call())
     except Refusal as exc:
@@ -119,27 +139,27 @@ def get_inputs(request: HttpRequest, period_id: Id):
 
 
 @router.put("/periods/{period_id}/measures", response=Applied, summary="Set period measures (all or none)")
-def put_measures(request: HttpRequest, period_id: Id, items: list[MeasureIO]):
+def put_measures(request: HttpRequest, period_id: Id, body: MeasuresIn):
     period = _period(request, period_id)
-    rows = [i.model_dump() for i in items[:MAX_ITEMS]]
-    return _apply(lambda: set_measures(actor=request.user, period=period, rows=rows))
+    rows = [i.model_dump() for i in body.items[:MAX_ITEMS]]
+    return _apply(rows, lambda: set_measures(actor=request.user, period=period, rows=rows))
 
 
 @router.put(
     "/periods/{period_id}/money", response=Applied, summary="Set pool amounts and pay bases (all or none)"
 )
-def put_money(request: HttpRequest, period_id: Id, items: list[AmountIO]):
+def put_money(request: HttpRequest, period_id: Id, body: MoneyIn):
     period = _period(request, period_id)
-    rows = [i.model_dump() for i in items[:MAX_ITEMS]]
-    return _apply(lambda: set_amounts(actor=request.user, period=period, rows=rows))
+    rows = [i.model_dump() for i in body.items[:MAX_ITEMS]]
+    return _apply(rows, lambda: set_amounts(actor=request.user, period=period, rows=rows))
 
 
 @router.put(
     "/periods/{period_id}/unit-grades", response=Applied, summary="Set unit grades and honours (all or none)"
 )
-def put_unit_grades(request: HttpRequest, period_id: Id, items: list[UnitGradeIO]):
+def put_unit_grades(request: HttpRequest, period_id: Id, body: UnitGradesIn):
     period = _period(request, period_id)
-    rows = [i.model_dump() for i in items[:MAX_ITEMS]]
+    rows = [i.model_dump() for i in body.items[:MAX_ITEMS]]
 
     @transaction.atomic
     def both() -> int:
@@ -157,11 +177,11 @@ def put_unit_grades(request: HttpRequest, period_id: Id, items: list[UnitGradeIO
                 )
         return n
 
-    return _apply(both)
+    return _apply(rows, both)
 
 
 @router.put("/periods/{period_id}/task-results", response=Applied, summary="Set task results (all or none)")
-def put_task_results(request: HttpRequest, period_id: Id, items: list[TaskResultIO]):
+def put_task_results(request: HttpRequest, period_id: Id, body: TaskResultsIn):
     period = _period(request, period_id)
-    rows = [i.model_dump() for i in items[:MAX_ITEMS]]
-    return _apply(lambda: set_task_results(actor=request.user, period=period, rows=rows))
+    rows = [i.model_dump() for i in body.items[:MAX_ITEMS]]
+    return _apply(rows, lambda: set_task_results(actor=request.user, period=period, rows=rows))
