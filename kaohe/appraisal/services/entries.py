@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaohe.org.models import Unit
 from kaohe.platform.errors import Refusal
@@ -26,9 +27,25 @@ EDITABLE = (PeriodState.OPEN, PeriodState.SCORING, PeriodState.COMPUTED, PeriodS
 MAX_FEN = 10**15  # ten trillion yuan: beyond any unit's budget, well inside a 64-bit integer
 
 
+FIELD_LABELS = {
+    "unit": gettext_lazy("unit"),
+    "name": gettext_lazy("measure"),
+    "value": gettext_lazy("value"),
+    "kind": gettext_lazy("kind"),
+    "pool": gettext_lazy("pool"),
+    "part": gettext_lazy("part"),
+    "amount": gettext_lazy("amount (yuan)"),
+    "grade": gettext_lazy("unit grade"),
+    "honours": gettext_lazy("honours"),
+    "person": gettext_lazy("staff number"),
+    "indicator": gettext_lazy("task indicator"),
+    "rate": gettext_lazy("completion rate (%)"),
+}
+
+
 def by_entry(i: int, field: str) -> str:
     """The place of a problem on a page or in the API: the entry (from 1) and the field."""
-    return _("entry %(n)s, %(field)s") % {"n": i + 1, "field": field}
+    return _("entry %(n)s, %(field)s") % {"n": i + 1, "field": FIELD_LABELS.get(field, field)}
 
 
 class Problems:

@@ -96,7 +96,7 @@ def test_a_name_the_formulas_do_not_read_is_refused_and_nothing_is_written(org, 
     )
     assert response.status_code == 422
     detail = response.json()["detail"]
-    assert "entry 2, unit" in detail and "entry 2, name" in detail
+    assert "entry 2, unit" in detail and "entry 2, measure" in detail
     assert not PeriodMeasure.objects.exists()
 
 
