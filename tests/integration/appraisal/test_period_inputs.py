@@ -10,6 +10,8 @@ from datetime import date
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kaohe.appraisal.inputs import gather
@@ -335,3 +337,30 @@ def test_the_inputs_page_shows_what_is_entered_in_yuan(org, login):
     set_amounts(actor=None, period=p, rows=[{"kind": "pay_base", "amount": "3000.5"}])
     page = login("office").get(reverse("appraisal:period_inputs", args=[p.pk])).content.decode()
     assert "3,000.50" in page and "激励资金" in page
+
+
+def _queries(client, url) -> int:
+    client.get(url)  # the first visit fills per-process caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["appraisal:period_inputs", "appraisal:tasks", "appraisal:inputs_template"])
+def test_the_inputs_pages_issue_no_query_per_row(org, login, page):
+    p = money_period(org, "q")
+    client = login("office")
+    url = reverse(page, args=[p.pk])
+    set_unit_grades(actor=None, period=p, rows=[{"unit": org.unit_a.code, "grade": "好"}])
+    rates(client, p, [{"person": "A001", "indicator": "重点任务", "rate": 50}])
+    few = _queries(client, url)
+    set_unit_grades(
+        actor=None, period=p, rows=[{"unit": u.code, "honours": "人民满意"} for u in (org.root, org.unit_b)]
+    )
+    set_amounts(
+        actor=None,
+        period=p,
+        rows=[{"kind": "pay_base", "unit": u.code, "amount": "1"} for u in (org.unit_a, org.unit_b)],
+    )
+    rates(client, p, [{"person": s, "indicator": "重点任务", "rate": 60} for s in ("A002", "B001")])
+    assert _queries(client, url) == few
