@@ -16,6 +16,7 @@ from kaohe.engine.period_inputs import (
     pool_parts,
     unit_grades,
 )
+from kaohe.engine_cli.loader import load_period
 from kaohe.presets import load_preset
 
 from .helpers import data, scheme, table
@@ -151,3 +152,14 @@ def test_pay_amount_is_base_times_one_plus_factor_half_up_to_the_fen():
 
 def test_fen_text_shows_yuan_with_two_decimals():
     assert [fen_text(f) for f in (360000, 5, -1234567, None)] == ["3,600.00", "0.05", "-12,345.67", ""]
+
+
+def test_the_command_line_reads_honours_from_honours_csv(tmp_path):
+    s = honour_scheme(at_most="20%", by_honour={"人民满意": "10%"})
+    people = [f"{p},甲,{'甲单位' if i < 10 else '乙单位'}" for i, p in enumerate(IDS20)]
+    (tmp_path / "people.csv").write_text("person,identity,unit\n" + "\n".join(people) + "\n")
+    scores = [f"{p},60,{39 - i}" for i, p in enumerate(IDS20)]
+    (tmp_path / "scores.csv").write_text("person,业务,党建\n" + "\n".join(scores) + "\n")
+    (tmp_path / "honours.csv").write_text("person,honour\n" + "".join(f"{p},人民满意\n" for p in IDS20[:10]))
+    r = compute(s, load_period(tmp_path, s))
+    assert excellent_in(r, 0, 10) == 3 and excellent_in(r, 10, 20) == 2
