@@ -343,6 +343,7 @@ class PersonResult(models.Model):
     tail = models.JSONField(default=list, blank=True)  # the actions of the tail rules that hit
     outcomes = models.JSONField(default=list, blank=True)  # the consequences that hit
     pool_fen = models.BigIntegerField(default=0)
+    pay_base_fen = models.BigIntegerField(null=True, blank=True)  # the person's pay base when computed
     pay_fen = models.BigIntegerField(null=True, blank=True)  # pay base × (1 + pay factor); None: no amount
 
     class Meta:

@@ -92,6 +92,12 @@ def pays(s: Scheme) -> bool:
     return bool(s.consequences.pay_factor)
 
 
+def pay_factor_of(s: Scheme, grade: str) -> float:
+    """The pay factor of one grade (0 for a grade the scheme gives none), as the tail stage reads it;
+    for a grade the committee changes after computing."""
+    return float((s.consequences.pay_factor or {}).get(grade, 0.0))
+
+
 def pay_fen(base_fen: np.ndarray, factor: np.ndarray, graded: np.ndarray) -> np.ndarray:
     """Pay amounts in integer fen: the pay base × (1 + the grade's pay factor), half up to the fen
     (优秀 +20% on a base of 3,000.00 yuan → 3,600.00). -1 where there is no amount: no pay base, or no

@@ -24,7 +24,7 @@ from ..inputs import gather, people_of
 from ..inputs_period import pay_bases
 from ..models import GradeChange, Period, PersonResult, ResultSet, Scheme
 from ..selectors import current_set
-from .committee import quota_problem
+from .committee import quota_problem, regrade
 from .periods import lock
 from .schemes import scheme_problems
 
@@ -110,6 +110,7 @@ ROW_FIELDS = (
     "tail",
     "outcomes",
     "pool_fen",
+    "pay_base_fen",
     "pay_fen",
 )
 
@@ -139,6 +140,7 @@ def _row_values(result_set: ResultSet, result: Result, ids: list[int], pay_base:
     pool = result.pool_fen.astype(np.int64).tolist()
     amounts = pay_fen(pay_base, result.pay_factor, result.grade >= 0) if pays(s) else np.full(n, -1)
     pay_amount = [None if a < 0 else a for a in amounts.tolist()]
+    bases = [None if b != b else int(b) for b in pay_base.tolist()]  # NaN: no pay base
     rs_id = result_set.pk
     return [
         (
@@ -160,6 +162,7 @@ def _row_values(result_set: ResultSet, result: Result, ids: list[int], pay_base:
             tails[i],
             outs[i],
             pool[i],
+            bases[i],
             pay_amount[i],
         )
         for i, pid in enumerate(ids)
@@ -305,8 +308,7 @@ def _carry_changes(old: ResultSet, new: ResultSet) -> None:
         if row is None or row.engine_grade != change.row.engine_grade or row.grade != change.from_grade:
             continue
         if quota_problem(new, row, change.to_grade, grades) is None:
-            row.grade = change.to_grade
-            row.save(update_fields=["grade"])
+            regrade(row, change.to_grade, new.period.scheme.parsed())
             GradeChange.objects.create(
                 row=row,
                 from_grade=change.from_grade,

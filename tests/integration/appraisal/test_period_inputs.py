@@ -16,8 +16,9 @@ from django.urls import reverse
 
 from kaohe.appraisal.inputs import gather
 from kaohe.appraisal.models import PeriodAmount, PeriodMeasure, PersonResult, TaskResult, UnitGrade
+from kaohe.appraisal.services.committee import change_grade
 from kaohe.appraisal.services.money import set_amounts
-from kaohe.appraisal.services.periods import create_period, start_scoring
+from kaohe.appraisal.services.periods import create_period, send_to_committee, start_scoring
 from kaohe.appraisal.services.results import compute_period
 from kaohe.appraisal.services.schemes import import_scheme
 from kaohe.appraisal.services.scoring import get_or_create_sheet
@@ -98,7 +99,7 @@ def test_a_name_the_formulas_do_not_read_is_refused_and_nothing_is_written(org, 
     )
     assert response.status_code == 422
     detail = response.json()["detail"]
-    assert "entry 2, unit" in detail and "entry 2, measure" in detail
+    assert "第 2 项，单位" in detail and "第 2 项，指标名" in detail  # the API answers in Chinese
     assert not PeriodMeasure.objects.exists()
 
 
@@ -239,7 +240,7 @@ def test_a_grade_or_honour_the_scheme_does_not_name_is_refused(org):
             period=p,
             rows=[{"unit": org.unit_a.code, "grade": "优", "honours": ["人民满意", "文明"]}],
         )
-    assert "entry 1, grade" in str(exc.value) and "文明" in str(exc.value)
+    assert "entry 1, unit grade" in str(exc.value) and "文明" in str(exc.value)
     assert not UnitGrade.objects.exists()
 
 
@@ -303,8 +304,8 @@ def test_the_workbook_is_imported_whole_or_not_at_all_with_sheet_row_and_column(
         任务完成率=[["工号", "姓名", "任务指标", "完成率（%）"], ["A001", "", "重点任务", "120"]],
     )
     msgs = messages_of(upload(client, p, bad))
-    assert any("sheet 单位等次, row 3, column 单位等次" in m for m in msgs), msgs
-    assert any("sheet 任务完成率, row 2, column 完成率（%）" in m for m in msgs), msgs
+    assert any("工作表“单位等次”第 3 行“单位等次”列" in m for m in msgs), msgs
+    assert any("工作表“任务完成率”第 2 行“完成率（%）”列" in m for m in msgs), msgs
     assert not PeriodAmount.objects.exists() and not UnitGrade.objects.exists()  # the good sheet too
     good = workbook(
         资金=[["类别", "资金池", "分项", "单位编码", "金额（元）"], ["激励资金", "激励资金", "", "", "500"]],
@@ -364,3 +365,20 @@ def test_the_inputs_pages_issue_no_query_per_row(org, login, page):
     )
     rates(client, p, [{"person": s, "indicator": "重点任务", "rate": 60} for s in ("A002", "B001")])
     assert _queries(client, url) == few
+
+
+def test_a_committee_grade_change_carries_the_pay_amount_with_it(org, login):
+    p = money_period(org, "c")
+    set_amounts(actor=None, period=p, rows=[{"kind": "pay_base", "amount": "3000"}])
+    rates(
+        login("office"),
+        p,
+        [{"person": s, "indicator": "重点任务", "rate": 100} for s in ("A001", "A002", "B001")],
+    )
+    rs = compute_period(actor=None, period=p)
+    send_to_committee(actor=None, period=p)
+    row = rs.rows.get(person=org.a2)
+    assert (row.grade, row.pay_fen, row.pay_base_fen) == ("良好", 330000, 300000)
+    change_grade(actor=None, row=row, grade="一般", reason="复核")
+    row.refresh_from_db()
+    assert (row.pay_factor, row.pay_fen) == (0.0, 300000)

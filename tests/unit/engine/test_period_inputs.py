@@ -11,6 +11,7 @@ from kaohe.engine.period_inputs import (
     fen_text,
     formula_measures,
     honours,
+    pay_factor_of,
     pay_fen,
     pool_names,
     pool_parts,
@@ -163,3 +164,12 @@ def test_the_command_line_reads_honours_from_honours_csv(tmp_path):
     (tmp_path / "honours.csv").write_text("person,honour\n" + "".join(f"{p},人民满意\n" for p in IDS20[:10]))
     r = compute(s, load_period(tmp_path, s))
     assert excellent_in(r, 0, 10) == 3 and excellent_in(r, 10, 20) == 2
+
+
+def test_pay_factor_of_a_grade_matches_the_engines_pay_factor():
+    s = scheme(
+        grading={"thresholds": {"优秀": 90, "良好": 80}},
+        consequences={"pay_factor": {"优秀": "+20%", "良好": "10%"}},
+    )
+    r = compute(s, data(["a", "b", "c"], [95, 85, 70]))
+    assert [pay_factor_of(s, r.grade_name(i)) for i in range(3)] == list(r.pay_factor) == [0.2, 0.1, 0.0]
