@@ -46,7 +46,7 @@ class AmountIO(Out):
     pool: Name = ""
     part: Name = ""
     unit: Code = ""
-    amount: Annotated[str, Field(max_length=30)] | None = Field(
+    amount: Annotated[str, Field(max_length=30)] | float | None = Field(
         None, description="yuan, two decimals at most"
     )
 

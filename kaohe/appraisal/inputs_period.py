@@ -84,7 +84,7 @@ def _pools(period: Period, scheme: Scheme, data: PeriodData) -> None:
         if pool in known:
             amounts[pool][part] = fen / 100  # the engine takes yuan and gives back whole fen
     for pool, parts in amounts.items():
-        value: float | dict[str, float] = parts[""] if list(parts) == [""] else parts
+        value: float | dict[str, float] = parts.get("", parts)  # "": the whole of a pool not shared by
         if pool == "激励资金" and scheme.pool is not None:
             data.pool_amount = value
         else:

@@ -46,6 +46,13 @@ def set_amounts(*, actor, period: Period, rows: list[dict], where: Where = by_en
                 )
                 continue
             by = pool_parts(scheme, pool)
+            if by is not None and not part:
+                problems.add(
+                    i,
+                    "part",
+                    _("the pool %(pool)s is shared by %(by)s: give the part.") % {"pool": pool, "by": by},
+                )
+                continue
             known = (
                 {u.name for u in units.values()}
                 if by == "unit"

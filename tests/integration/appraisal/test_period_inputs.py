@@ -382,3 +382,37 @@ def test_a_committee_grade_change_carries_the_pay_amount_with_it(org, login):
     change_grade(actor=None, row=row, grade="一般", reason="复核")
     row.refresh_from_db()
     assert (row.pay_factor, row.pay_fen) == (0.0, 300000)
+
+
+def test_a_pool_shared_by_unit_takes_one_amount_per_unit_each_kept_to_the_fen(org):
+    text = MONEY_SCHEME + "pools:\n  单位奖金: {{by: unit}}\n"
+    sch = import_scheme(actor=None, text=text.format(version="u"))
+    p = helpers.period(org.root, sch)
+    start_scoring(actor=None, period=p)
+    helpers.score_all(p, {org.a1: (50, 30), org.a2: (45, 28), org.b1: (40, 25)})
+    with pytest.raises(Refusal, match="entry 1, part"):
+        set_amounts(actor=None, period=p, rows=[{"kind": "pool", "pool": "单位奖金", "amount": "9"}])
+    with pytest.raises(Refusal, match="entry 1, part"):
+        set_amounts(
+            actor=None,
+            period=p,
+            rows=[{"kind": "pool", "pool": "单位奖金", "part": "无此单位", "amount": "9"}],
+        )
+    set_amounts(
+        actor=None,
+        period=p,
+        rows=[
+            {"kind": "pool", "pool": "单位奖金", "part": org.unit_a.name, "amount": "100.01"},
+            {"kind": "pool", "pool": "单位奖金", "part": org.unit_b.name, "amount": "0.05"},
+        ],
+    )
+    TaskResult.objects.bulk_create(
+        [
+            TaskResult(period=p, person=x, indicator="实绩/重点任务", rate=1.0)
+            for x in (org.a1, org.a2, org.b1)
+        ]
+    )
+    rs = compute_period(actor=None, period=p)
+    fen = dict(rs.rows.values_list("person__staff_no", "pool_fen"))
+    assert fen["A001"] + fen["A002"] == 10001 and fen["B001"] == 5
+    assert rs.pool_total_fen == 10006
