@@ -11,9 +11,11 @@ from datetime import date
 import openpyxl
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kaohe.accounts.services import create_api_token
 from kaohe.appraisal.inputs import gather
 from kaohe.appraisal.models import PeriodAmount, PeriodMeasure, PersonResult, TaskResult, UnitGrade
 from kaohe.appraisal.services.committee import change_grade
@@ -416,3 +418,26 @@ def test_a_pool_shared_by_unit_takes_one_amount_per_unit_each_kept_to_the_fen(or
     fen = dict(rs.rows.values_list("person__staff_no", "pool_fen"))
     assert fen["A001"] + fen["A002"] == 10001 and fen["B001"] == 5
     assert rs.pool_total_fen == 10006
+
+
+def test_a_token_writes_and_reads_the_period_inputs_without_a_session(org):
+    p = period_001(org)
+    _token, raw = create_api_token(actor=None, user=org.users["office"], name="bot")
+    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    items = [
+        {"name": "gdp_growth", "value": 0.11},
+        {"unit": org.unit_a.code, "name": "econ_share", "value": 1},
+    ]
+    put = client.put(
+        reverse("api:put_measures", args=[p.pk]), {"items": items}, content_type="application/json"
+    )
+    assert put.status_code == 200 and put.json() == {"applied": 2}
+    got = client.get(reverse("api:get_inputs", args=[p.pk])).json()["measures"]
+    assert {(m["unit"], m["name"], m["value"]) for m in got} == {
+        ("", "gdp_growth", 0.11),
+        ("A", "econ_share", 1.0),
+    }
+    staff = Client(
+        HTTP_AUTHORIZATION=f"Bearer {create_api_token(actor=None, user=org.users['staff'], name='x')[1]}"
+    )
+    assert staff.get(reverse("api:get_inputs", args=[p.pk])).status_code == 403
