@@ -63,7 +63,8 @@ def generate():
     from django.core.management import call_command
     from django.db import connection
 
-    from kaohe.appraisal.models import MoneyKind, PeriodAmount, PeriodMeasure, UnitGrade
+    from kaohe.appraisal.choices import MoneyKind
+    from kaohe.appraisal.models import PeriodAmount, PeriodMeasure, UnitGrade
     from kaohe.appraisal.services.periods import create_period, start_scoring
     from kaohe.appraisal.services.schemes import import_scheme
     from kaohe.appraisal.services.scoring import get_or_create_sheet

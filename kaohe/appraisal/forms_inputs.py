@@ -8,7 +8,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MoneyKind
+from .choices import MoneyKind
 from .period_workbook import read_period_workbook
 from .selectors_inputs import PeriodInputs
 

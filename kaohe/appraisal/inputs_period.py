@@ -18,7 +18,8 @@ from kaohe.engine import Codes, PeriodData, Scheme, Table
 from kaohe.engine.period_inputs import formula_measures, pool_names
 from kaohe.org.models import Person
 
-from .models import MoneyKind, Period, PeriodAmount, PeriodMeasure, TaskResult, UnitGrade
+from .choices import MoneyKind
+from .models import Period, PeriodAmount, PeriodMeasure, TaskResult, UnitGrade
 
 
 def add_period_inputs(period: Period, scheme: Scheme, data: PeriodData, ids: list[int]) -> None:

@@ -17,6 +17,7 @@ from .choices import (
     AppealStatus,
     ClaimStatus,
     FollowUpKind,
+    MoneyKind,
     PeriodKind,
     PeriodState,
     SheetStatus,
@@ -481,11 +482,6 @@ class PeriodMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value:g}"
-
-
-class MoneyKind(models.TextChoices):
-    POOL = "pool", _("incentive pool")
-    PAY_BASE = "pay_base", _("pay base")
 
 
 class PeriodAmount(models.Model):

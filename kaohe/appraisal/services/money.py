@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from kaohe.audit.services import record
 from kaohe.engine.period_inputs import pool_names, pool_parts
 
-from ..models import MoneyKind, Period, PeriodAmount
+from ..choices import MoneyKind
+from ..models import Period, PeriodAmount
 from .entries import Problems, Where, by_entry, check_editable, fen, same, text, unit_of, units_by_code
 
 
