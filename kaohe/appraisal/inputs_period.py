@@ -2,7 +2,8 @@
 amounts, unit grades and honours, task results; and the pay bases the stored results read.
 
 Values set per unit reach a person from the nearest unit above them (their own unit first) that has
-one, else from the whole period's value; nothing found stays missing (NaN, empty), never 0. A few
+one, else from the whole period's value; nothing found stays missing (NaN, empty), never 0, and a
+period measure missing for anyone is refused naming the units whose people lack it. A few
 set-based queries whatever the number of people: the walk up the tree is done once per unit path.
 """
 
@@ -13,10 +14,12 @@ from collections.abc import Iterable
 
 import numpy as np
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from kaohe.engine import Codes, PeriodData, Scheme, Table
 from kaohe.engine.period_inputs import formula_measures, pool_names
-from kaohe.org.models import Person
+from kaohe.org.models import Person, Unit
+from kaohe.platform.errors import Refusal
 
 from .choices import MoneyKind
 from .models import Period, PeriodAmount, PeriodMeasure, TaskResult, UnitGrade
@@ -68,12 +71,38 @@ def _measures(period: Period, scheme: Scheme, data: PeriodData, paths: list[str]
         else:
             per_unit[name][path] = value
     numbers = data.people.numbers
+    lacking: list[str] = []
     for name in names:
-        if name not in whole and name not in per_unit:
-            continue  # nothing entered: the engine reports the missing measure by its name
-        got = np.array(nearest(paths, dict(per_unit[name]), whole.get(name, np.nan)), dtype=np.float64)
+        got = np.array(
+            nearest(paths, dict(per_unit.get(name, {})), whole.get(name, np.nan)), dtype=np.float64
+        )
         before = numbers.get(name)
         numbers[name] = got if before is None else np.where(np.isnan(before), got, before)
+        if np.isnan(numbers[name]).any():
+            lacking.append(name)
+    if lacking:
+        _refuse_missing(lacking, numbers, paths)
+
+
+def _refuse_missing(names: list[str], numbers: dict[str, np.ndarray], paths: list[str]) -> None:
+    """A measure without a value for some people is refused here, naming the units whose people lack
+    it (the engine would name rows of its people table, which the office never sees)."""
+    lines = []
+    for name in names:
+        where = sorted({paths[i] for i in np.flatnonzero(np.isnan(numbers[name]))})
+        units = list(Unit.objects.filter(path__in=where[:10]).order_by("path").values_list("name", flat=True))
+        more = len(where) - len(units)
+        lines.append(
+            _(
+                "The period measure %(name)s has no value for the people of %(units)s: enter it for the "
+                "whole period or for these units on the period inputs page."
+            )
+            % {
+                "name": name,
+                "units": "、".join(units) + (_(" and %(n)s more units") % {"n": more} if more else ""),
+            }
+        )
+    raise Refusal("\n".join(lines))
 
 
 def _pools(period: Period, scheme: Scheme, data: PeriodData) -> None:
