@@ -6,9 +6,10 @@ import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Field, Router
 
 from kaohe.accounts.scope import require_role
+from kaohe.engine.period_inputs import fen_text
 from kaohe.org.api import Id, Out
 from kaohe.platform.roles import OVERSEE
 
@@ -47,6 +48,15 @@ class ResultOut(Out):
     grade: str
     status: UngradedStatus | Literal[""]  # why there is no grade; "" when graded
     status_label: str
+    pay_factor: float = Field(description="the grade's pay factor: 0.2 is +20%")
+    pay_fen: int | None = Field(
+        description="pay base × (1 + pay factor) in fen; null: no pay base or no grade"
+    )
+    pay_yuan: str = Field(description="pay_fen as yuan, 3,600.00; empty when null")
+    pool_fen: int | None = Field(
+        description="share of the incentive pools in fen; null: no pool amount given"
+    )
+    pool_yuan: str
 
 
 def _period(p) -> PeriodOut:
@@ -66,6 +76,7 @@ def _period(p) -> PeriodOut:
 
 
 def _result(r) -> ResultOut:
+    pool = r.pool_fen if r.result_set.pool_total_fen is not None else None
     return ResultOut(
         id=r.pk,
         person_id=r.person_id,
@@ -81,6 +92,11 @@ def _result(r) -> ResultOut:
         grade=r.grade,
         status=r.status,
         status_label=r.get_status_display(),
+        pay_factor=r.pay_factor,
+        pay_fen=r.pay_fen,
+        pay_yuan=fen_text(r.pay_fen),
+        pool_fen=pool,
+        pool_yuan=fen_text(pool),
     )
 
 

@@ -60,3 +60,10 @@ def grade_or_status(grade: str, status: str) -> str:
 class FollowUpKind(models.TextChoices):
     TAIL = "tail", _("Tail rule")  # 末位督考
     OUTCOME = "outcome", _("Consequence")  # 结果运用
+
+
+class MoneyKind(models.TextChoices):
+    """What a period amount (``PeriodAmount``) is: an incentive pool's amount or the pay base."""
+
+    POOL = "pool", _("incentive pool")
+    PAY_BASE = "pay_base", _("pay base")

@@ -27,6 +27,7 @@ from kaohe.worklog.models import Stat
 from kaohe.worklog.workdays import month_starts
 
 from .choices import ClaimStatus
+from .inputs_period import add_period_inputs
 from .inputs_records import confirmed_empty_kinds, gather_records
 from .models import (
     IDENTITY_WORDS,
@@ -76,7 +77,7 @@ def months_in_unit(start: date, period_end: date) -> int:
     return full_months(start, period_end + timedelta(days=1))
 
 
-def gather(period: Period, scheme: Scheme) -> tuple[PeriodData, list[int]]:
+def gather(period: Period, scheme: Scheme, *, strict: bool = True) -> tuple[PeriodData, list[int]]:
     """The engine's PeriodData for ``period`` and the person ids in row order."""
     rows = list(
         people_of(period)
@@ -140,6 +141,8 @@ def gather(period: Period, scheme: Scheme) -> tuple[PeriodData, list[int]]:
     data.ballots = _ballots(period, index)
     data.previous = _previous(period, index)
     data.sources |= {t: t for t in ("people", "scores", "tasks", "kpis", "claims", "ballots", "previous")}
+    # measures, pools, unit grades and honours, task results (strict: a missing measure is refused)
+    add_period_inputs(period, scheme, data, ids, strict=strict)
     return data, ids
 
 

@@ -26,6 +26,7 @@ from kaohe.worklog.workdays import month_starts
 
 from .choices import ClaimStatus, SheetStatus
 from .inputs import gather
+from .inputs_period import pay_bases
 from .inputs_records import recorded_kinds
 from .models import Claim, EmptyInput, Period, Sheet
 
@@ -53,8 +54,8 @@ NEED_LABELS = {
 }
 
 #: kinds that the office may record as truly empty for a period (a kind that cannot be empty —
-#: scores, a ballot, a pool — is refused)
-MAY_BE_EMPTY = {Need.RECORD, Need.CLAIM, Need.LEAVE, Need.PREVIOUS}
+#: scores, a ballot, a pool — is refused); unit grades: "本年度单位尚未评定等次"
+MAY_BE_EMPTY = {Need.RECORD, Need.CLAIM, Need.LEAVE, Need.PREVIOUS, Need.UNIT_GRADE}
 
 
 @dataclass(frozen=True)
@@ -123,13 +124,16 @@ def blocking(coverage: Iterable[Coverage]) -> list[Coverage]:
 
 def missing_message(coverage: Iterable[Coverage]) -> str:
     """One sentence per missing input, for a refusal."""
-    parts = [f"{c.label}「{c.requirement.name}」：{c.note}" for c in blocking(coverage)]
+    parts = [
+        f"{c.label}「{c.requirement.name}」：{c.note}" + (f"（{'、'.join(c.missing)}）" if c.missing else "")
+        for c in blocking(coverage)
+    ]
     return "；".join(parts)
 
 
 def _context(period: Period) -> _Context:
     scheme = period.scheme.parsed()
-    data, ids = gather(period, scheme)
+    data, ids = gather(period, scheme, strict=False)
     problems = ProblemList("people", DataError)
     tracks = assign_tracks(scheme, data, problems)
     ctx = _Context(period, scheme, data, ids, tracks.track, tracks.track_names)
@@ -239,9 +243,15 @@ def _worklog(ctx: _Context, req: Requirement) -> Coverage:
 
 
 def _measure_value(ctx: _Context, req: Requirement) -> Coverage:
+    """A period measure is entered per unit (or for the whole period): name the units lacking it."""
     col = ctx.data.people.numbers.get(req.name)
     have = np.isfinite(col) if col is not None else np.zeros(ctx.n, dtype=bool)
-    return _count(req, have, np.ones(ctx.n, dtype=bool), ctx, _("value of this measure"))
+    cov = _count(req, have, np.ones(ctx.n, dtype=bool), ctx, _("value of this measure"))
+    units = ctx.data.people.attributes.get("unit")
+    if cov.status == MISSING and units is not None:
+        lacking = sorted({units.value(int(i)) for i in np.flatnonzero(~have)})
+        return Coverage(req, MISSING, cov.have, cov.of, tuple(lacking[:8]), cov.note)
+    return cov
 
 
 def _claim(ctx: _Context, req: Requirement) -> Coverage:
@@ -312,9 +322,16 @@ def _host(ctx: _Context, req: Requirement) -> Coverage:
 
 
 def _unit_grade(ctx: _Context, req: Requirement) -> Coverage:
+    """Unit grades are entered for the units that have one: none at all is missing; a unit without
+    a grade is shown (its people get the scheme's share for no grade), not refused."""
     col = ctx.data.people.attributes.get("unit_grade")
     have = (col.codes >= 0) if col is not None else np.zeros(ctx.n, dtype=bool)
-    return _count(req, have, np.ones(ctx.n, dtype=bool), ctx, _("unit grade"))
+    if not have.any() and not len(ctx.data.honours):
+        return Coverage(req, MISSING, 0, ctx.n, note=_("no unit grade is entered for the period"))
+    units = ctx.data.people.attributes.get("unit")
+    lacking = sorted({units.value(int(i)) for i in np.flatnonzero(~have)}) if units is not None else []
+    note = _("units without a grade: %(units)s") % {"units": "、".join(lacking[:8])} if lacking else ""
+    return Coverage(req, READY, int(have.sum()), ctx.n, note=note)
 
 
 def _previous(ctx: _Context, req: Requirement) -> Coverage:
@@ -344,10 +361,10 @@ def _pool(ctx: _Context, req: Requirement) -> Coverage:
 
 
 def _pay_base(ctx: _Context, req: Requirement) -> Coverage:
-    base = getattr(ctx.data, "pay_base", None)
-    if base is None:
-        return Coverage(req, MISSING, note=_("no pay base is set for the period"))
-    return Coverage(req, READY, note=f"{base}")
+    bases = pay_bases(ctx.period, ctx.ids)
+    if np.isnan(bases).all():
+        return Coverage(req, MISSING, 0, ctx.n, note=_("no pay base is set for the period"))
+    return _count(req, np.isfinite(bases), np.ones(ctx.n, dtype=bool), ctx, _("pay base"))
 
 
 _HANDLERS = {

@@ -360,6 +360,9 @@ RESULT_COLUMNS = (
     "status",
     "components",
     "tail",
+    "pay_factor",
+    "pay_fen",
+    "pool_fen",
 )
 
 
@@ -376,7 +379,17 @@ def track_results(period: Period, track: str) -> dict:
         out |= {"tracks": tracks, "track": track, "rows": rows}
         out["distribution"] = distribution(rs, grades, track)
     out["components"] = list(out["rows"][0]["components"]) if out["rows"] else []
+    out["money"] = money_columns(rs, out["rows"])
     return out
+
+
+def money_columns(rs: ResultSet | None, rows: list[dict]) -> dict[str, bool]:
+    """Which money columns a version shows: the pay amount where a pay base gave one, the pool share
+    where a pool amount was given (a share of 0.00 then means none, not a missing amount)."""
+    return {
+        "pay": any(r["pay_fen"] is not None for r in rows),
+        "pool": rs is not None and rs.pool_total_fen is not None,
+    }
 
 
 def rows_in_force(period: Period) -> QuerySet[PersonResult]:

@@ -1,7 +1,18 @@
 from django.urls import path
 
 from . import followup_views, output_views
-from .views import appeals, claims, committee, periods, readiness, records, results, schemes, scoring
+from .views import (
+    appeals,
+    claims,
+    committee,
+    period_inputs,
+    periods,
+    readiness,
+    records,
+    results,
+    schemes,
+    scoring,
+)
 
 app_name = "appraisal"
 urlpatterns = [
@@ -17,9 +28,16 @@ urlpatterns = [
     path("periods/<int:pk>/campaign/", periods.period_campaign, name="period_campaign"),
     path("periods/<int:pk>/cancel/", periods.period_cancel, name="period_cancel"),
     path("periods/<int:pk>/kpis/", scoring.kpis, name="kpis"),
-    path("periods/<int:pk>/inputs/", readiness.inputs, name="inputs"),
-    path("periods/<int:pk>/inputs/empty/", readiness.empty, name="inputs_empty"),
+    path("periods/<int:pk>/readiness/", readiness.readiness_page, name="readiness"),
+    path("periods/<int:pk>/readiness/empty/", readiness.empty, name="readiness_empty"),
     path("periods/<int:pk>/results/", results.results, name="results"),
+    path("periods/<int:pk>/inputs/", period_inputs.period_inputs, name="period_inputs"),
+    path("periods/<int:pk>/inputs/measure/", period_inputs.measure_set, name="measure_set"),
+    path("periods/<int:pk>/inputs/amount/", period_inputs.amount_set, name="amount_set"),
+    path("periods/<int:pk>/inputs/unit-grade/", period_inputs.unit_grade_set, name="unit_grade_set"),
+    path("periods/<int:pk>/inputs/import/", period_inputs.inputs_import, name="inputs_import"),
+    path("periods/<int:pk>/inputs/template.xlsx", period_inputs.inputs_template, name="inputs_template"),
+    path("periods/<int:pk>/tasks/", period_inputs.tasks, name="tasks"),
     path("periods/<int:pk>/committee/", committee.committee, name="committee"),
     path("sheets/", scoring.sheets, name="sheets"),
     path("sheets/<int:pk>/", scoring.sheet, name="sheet"),

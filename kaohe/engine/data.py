@@ -139,6 +139,8 @@ class PeriodData:
       total, grade (Codes), rank, size, and optionally a column per component named as in the scheme
       (that period's component score, NaN where unknown; ``components.<name>.over_periods`` reads it).
     - ``sanctions``: person, level (Codes), months_ago and/or year: several sanctions per person.
+    - ``honours``: person, honour (Codes): the honours of each person's unit (人民满意, 效能先进), which
+      ``grading.quotas.<grade>.by_honour`` adds places for; a person has one row per honour.
     """
 
     people: People
@@ -151,7 +153,8 @@ class PeriodData:
     flags: Table = field(default_factory=Table.empty)
     previous: Table = field(default_factory=Table.empty)
     sanctions: Table = field(default_factory=Table.empty)
-    pool_amount: float | None = None  # yuan
+    honours: Table = field(default_factory=Table.empty)
+    pool_amount: float | dict[str, float] | None = None  # yuan, or {value of the pool's ``by``: yuan}
     pool_amounts: dict[str, object] = field(default_factory=dict)  # named pool → yuan or {value: yuan}
     period: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # table → file name, for messages

@@ -333,6 +333,8 @@ class QuotaRule(Model):
     by_unit_grade: dict[str, Share] | None = (
         None  # ceiling share by the unit's own grade (at_most: other units)
     )
+    by_honour: dict[str, Share] | None = None  # share added for each honour the unit holds (人民满意)
+    unit_at_most: Share | None = None  # ceiling of each quota group (a unit) after the honours
     overall_at_most: Share | None = None  # cap over all groups together
 
 

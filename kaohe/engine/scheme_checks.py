@@ -333,7 +333,8 @@ def _check_coefficient(
                 p.add(f"{path}.quotas", f"a grade of {path}.grades {sorted(own)}", g)
             if rule.at_most is None and rule.at_least is None:
                 p.add(f"{path}.quotas.{g}", "at_most or at_least", "none")
-            if rule.by_unit_grade is not None or rule.overall_at_most is not None:
+            unit_rules = (rule.by_unit_grade, rule.by_honour, rule.unit_at_most, rule.overall_at_most)
+            if any(r is not None for r in unit_rules):
                 p.add(f"{path}.quotas.{g}", "at_most, at_least, rounding, minimum", "a unit-grade share")
     if c.kind != "by_component_grade" and (c.component or c.grades or c.quotas):
         p.add(path, "component, grades and quotas only with kind: by_component_grade", c.kind)
@@ -367,8 +368,11 @@ def _check_grading(s: Scheme, p: ProblemList, grades: set[str], tracks: set[str]
     for name, rule in (g.quotas or {}).items():
         path = f"grading.quotas.{name}"
         _check_grades("grading.quotas", [name], grades, p)
-        if rule.at_most is None and rule.at_least is None and rule.by_unit_grade is None:
-            p.add(path, "at_most, at_least or by_unit_grade", "none")
+        if rule.at_most is None and rule.at_least is None and not (rule.by_unit_grade or rule.by_honour):
+            p.add(path, "at_most, at_least, by_unit_grade or by_honour", "none")
+        for honour, share in (rule.by_honour or {}).items():
+            if share < 0:
+                p.add(f"{path}.by_honour.{honour}", "a share of 0% or more", f"{share * 100:g}%")
     known = {"track", "unit", "unit_kind", "identity", "staffing", "post_type", "post_level"}
     for key in g.quota_groups.by:
         if key not in known and not re.fullmatch(r"[\w\u4e00-\u9fff]+", key):

@@ -15,6 +15,7 @@ Tables (file ``<name>.csv`` or sheet ``<name>``; only ``people`` is required):
     previous  person, period, kind, total, grade, rank, size, and one column per component named as
               in the scheme (that period's component score, for components.<name>.over_periods)
     sanctions person, level, months_ago and/or year (several per person)
+    honours   person, honour: the honours of the person's unit (人民满意 …), one row each
     period.yaml (or sheet "period" with key/value rows): period, pool_amount, pools ({name: yuan or
               {value: yuan}} for the scheme's named pools)
 
@@ -48,6 +49,7 @@ TABLES = (
     "flags",
     "previous",
     "sanctions",
+    "honours",
 )
 REQUIRED = {
     "people": ["person"],
@@ -58,6 +60,7 @@ REQUIRED = {
     "flags": ["person", "item"],
     "previous": ["person", "period", "total"],
     "sanctions": ["person", "level"],
+    "honours": ["person", "honour"],
 }
 NUMBER_COLUMNS = {
     "personal": ["points", "score"],
@@ -75,6 +78,7 @@ CODE_COLUMNS = {
     "flags": ["item"],
     "previous": ["period", "kind", "grade"],
     "sanctions": ["level"],
+    "honours": ["honour"],
 }
 # Chinese headers offices use, mapped to column names.
 ALIASES = {
@@ -322,7 +326,7 @@ def _build(raw: dict[str, Any], meta: dict[str, Any], scheme: Scheme, problems: 
         got = _get(raw, table, problems)
         if got is not None:
             _wide(got, table, index, leaf_keys, data, problems)
-    for table in ("personal", "kpis", "ballots", "claims", "flags", "previous", "sanctions"):
+    for table in ("personal", "kpis", "ballots", "claims", "flags", "previous", "sanctions", "honours"):
         got = _get(raw, table, problems)
         if got is not None:
             # previous: a column named as a component holds that period's component score

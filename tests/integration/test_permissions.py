@@ -105,8 +105,8 @@ MATRIX = {
     "appraisal:period_scheme": Row(frozenset({"office"}), takes="period", method="post", ok=302),
     "appraisal:period_campaign": Row(frozenset({"office"}), takes="period", method="post", ok=302),
     "appraisal:period_cancel": Row(frozenset({"office"}), takes="period", method="post", ok=302),
-    "appraisal:inputs": Row(BALLOT_VIEWERS, takes="period"),
-    "appraisal:inputs_empty": Row(frozenset({"office"}), takes="period", method="post", ok=302),
+    "appraisal:readiness": Row(BALLOT_VIEWERS, takes="period"),
+    "appraisal:readiness_empty": Row(frozenset({"office"}), takes="period", method="post", ok=302),
     "appraisal:results": Row(BALLOT_VIEWERS, takes="period"),
     "appraisal:committee": Row(frozenset({"office", "inspector"}), takes="period"),
     "appraisal:sheets": Row(frozenset({"reviewer", "office"})),
@@ -146,6 +146,19 @@ MATRIX = {
     "api:list_periods": Row(BALLOT_VIEWERS, api=True),
     "api:period_results": Row(BALLOT_VIEWERS, takes="period", api=True),
     "api:my_results": Row(EVERYONE, api=True),
+    # period inputs (measures, money, unit grades, task results): the office's, pages and API
+    "appraisal:period_inputs": Row(frozenset({"office"}), takes="period"),
+    "appraisal:measure_set": Row(frozenset({"office"}), takes="period", method="post", ok=302),
+    "appraisal:amount_set": Row(frozenset({"office"}), takes="period", method="post", ok=302),
+    "appraisal:unit_grade_set": Row(frozenset({"office"}), takes="period", method="post", ok=302),
+    "appraisal:inputs_import": Row(frozenset({"office"}), takes="period", method="post", ok=302),
+    "appraisal:inputs_template": Row(frozenset({"office"}), takes="period"),
+    "appraisal:tasks": Row(frozenset({"office"}), takes="period"),
+    "api:get_inputs": Row(frozenset({"office"}), takes="period", api=True),
+    "api:put_measures": Row(frozenset({"office"}), takes="period", api=True, method="put", ok=422),  # no item
+    "api:put_money": Row(frozenset({"office"}), takes="period", api=True, method="put", ok=422),
+    "api:put_unit_grades": Row(frozenset({"office"}), takes="period", api=True, method="put", ok=422),
+    "api:put_task_results": Row(frozenset({"office"}), takes="period", api=True, method="put", ok=422),
 }
 EXCLUDED_NAMESPACES = {"admin"}  # Django's own admin, guarded by is_staff
 EXCLUDED_NAMES = {"set_language"}  # Django's i18n view: public by design

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from kaohe.audit.services import record
+from kaohe.engine.period_inputs import pay_factor_of, pay_fen
 from kaohe.platform.errors import Refusal
 
 from .. import logic
@@ -31,6 +33,19 @@ def quota_problem(rs: ResultSet, row: PersonResult, to: str, grades: list[str]) 
     )
     counts[to] = counts.get(to, 0) + 1
     return logic.check_quota(grades, rs.quotas.get(row.quota_group, {"name": row.quota_group}), counts)
+
+
+def regrade(row: PersonResult, grade: str, scheme) -> None:
+    """Save ``grade`` as the row's grade in force; the pay factor and the pay amount follow it (the
+    pool shares stay the engine's: they are shared among everyone at once)."""
+    row.grade = grade
+    fields = ["grade"]
+    if row.pay_fen is not None and row.pay_base_fen is not None:
+        row.pay_factor = pay_factor_of(scheme, grade)
+        amount = pay_fen(np.array([row.pay_base_fen]), np.array([row.pay_factor]), np.array([True]))
+        row.pay_fen = int(amount[0])
+        fields += ["pay_factor", "pay_fen"]
+    row.save(update_fields=fields)
 
 
 @transaction.atomic
@@ -57,8 +72,7 @@ def change_grade(*, actor, row: PersonResult, grade: str, reason: str) -> Person
         row=row, from_grade=row.grade, to_grade=grade, reason=reason.strip()[:300], by=actor
     )
     before = row.grade
-    row.grade = grade
-    row.save(update_fields=["grade"])
+    regrade(row, grade, period.scheme.parsed())
     record(
         actor=actor,
         action="appraisal.grade.change",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kaohe.audit.services import record
 from kaohe.engine import EngineError, Result, compute
 from kaohe.engine.numeric import round_half_up
+from kaohe.engine.period_inputs import pay_fen, pays
 from kaohe.engine.scheme import UNGRADED_EFFECTS
 from kaohe.engine.store import dumps
 from kaohe.platform.errors import Refusal
@@ -20,10 +21,11 @@ from kaohe.platform.errors import Refusal
 from .. import logic
 from ..choices import PeriodState, grade_or_status
 from ..inputs import gather, people_of
+from ..inputs_period import pay_bases
 from ..models import GradeChange, Period, PersonResult, ResultSet, Scheme
 from ..readiness import missing_message, readiness
 from ..selectors import current_set
-from .committee import quota_problem
+from .committee import quota_problem, regrade
 from .periods import lock
 from .schemes import scheme_problems
 
@@ -115,11 +117,14 @@ ROW_FIELDS = (
     "tail",
     "outcomes",
     "pool_fen",
+    "pay_base_fen",
+    "pay_fen",
 )
 
 
-def _row_values(result_set: ResultSet, result: Result, ids: list[int]) -> list[tuple]:
-    """One tuple per person in ``ROW_FIELDS`` order, built column-wise from the engine's arrays."""
+def _row_values(result_set: ResultSet, result: Result, ids: list[int], pay_base: np.ndarray) -> list[tuple]:
+    """One tuple per person in ``ROW_FIELDS`` order, built column-wise from the engine's arrays
+    (``pay_base``: each person's pay base in fen, NaN for none)."""
     s = result.scheme
     n = len(ids)
     grades = s.grading.grades
@@ -140,6 +145,9 @@ def _row_values(result_set: ResultSet, result: Result, ids: list[int]) -> list[t
     size = result.track_size.astype(int).tolist()
     pay = result.pay_factor.tolist()
     pool = result.pool_fen.astype(np.int64).tolist()
+    amounts = pay_fen(pay_base, result.pay_factor, result.grade >= 0) if pays(s) else np.full(n, -1)
+    pay_amount = [None if a < 0 else a for a in amounts.tolist()]
+    bases = [None if b != b else int(b) for b in pay_base.tolist()]  # NaN: no pay base
     rs_id = result_set.pk
     return [
         (
@@ -161,6 +169,8 @@ def _row_values(result_set: ResultSet, result: Result, ids: list[int]) -> list[t
             tails[i],
             outs[i],
             pool[i],
+            bases[i],
+            pay_amount[i],
         )
         for i, pid in enumerate(ids)
     ]
@@ -173,10 +183,10 @@ def _joined(names: list[str], hits, n: int) -> list[list[str]]:
     return [[a for a, hit in zip(names, row, strict=True) if hit] for row in hits.tolist()]
 
 
-def _write_rows(result_set: ResultSet, result: Result, ids: list[int]) -> None:
+def _write_rows(result_set: ResultSet, result: Result, ids: list[int], pay_base: np.ndarray) -> None:
     """Store the result rows: COPY on PostgreSQL (100,000 rows in a few seconds), ``bulk_create``
     elsewhere."""
-    values = _row_values(result_set, result, ids)
+    values = _row_values(result_set, result, ids, pay_base)
     if connection.vendor != "postgresql":
         objs = [
             PersonResult(
@@ -240,8 +250,9 @@ def store(*, actor, period: Period, result: Result, ids: list[int], reason: str,
         reason=reason[:300],
         quotas=_quotas(result),
         blob=encode(result, period),
+        pool_total_fen=result.pool_total_fen,
     )
-    _write_rows(rs, result, ids)
+    _write_rows(rs, result, ids, pay_bases(period, ids))
     return rs
 
 
@@ -314,8 +325,7 @@ def _carry_changes(old: ResultSet, new: ResultSet) -> None:
         if row is None or row.engine_grade != change.row.engine_grade or row.grade != change.from_grade:
             continue
         if quota_problem(new, row, change.to_grade, grades) is None:
-            row.grade = change.to_grade
-            row.save(update_fields=["grade"])
+            regrade(row, change.to_grade, new.period.scheme.parsed())
             GradeChange.objects.create(
                 row=row,
                 from_grade=change.from_grade,

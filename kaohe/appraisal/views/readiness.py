@@ -24,7 +24,7 @@ from .common import OFFICE, fail, period_crumbs
 
 @login_required
 @require_GET
-def inputs(request, pk: int):
+def readiness_page(request, pk: int):
     require_role(request.user, *OVERSEE)
     obj = sel.get_period_for_user(request.user, pk)
     coverage = readiness(obj)
@@ -38,7 +38,7 @@ def inputs(request, pk: int):
             "may_be_empty": {n.value for n in MAY_BE_EMPTY},
             "empties": obj.empty_inputs.all(),
             "is_office": sel.scope_for(request.user).has_role(Role.OFFICE),
-            "breadcrumb": period_crumbs(obj, _("Inputs")),
+            "breadcrumb": period_crumbs(obj, _("Readiness")),
         },
     )
 
@@ -61,4 +61,4 @@ def empty(request, pk: int):
         fail(request, exc)
     else:
         messages.success(request, _("Done."))
-    return redirect("appraisal:inputs", pk)
+    return redirect("appraisal:readiness", pk)

@@ -10,6 +10,7 @@ import numpy as np
 from kaohe.engine.data import Codes, PeriodData, Table
 from kaohe.engine.errors import ProblemList
 from kaohe.engine.history import all_grades
+from kaohe.engine.period_inputs import formula_measures
 from kaohe.engine.scheme import Scheme
 from kaohe.engine.stages.ballots import ballot_options
 from kaohe.engine.stages.common import MAX_ROWS_REPORTED, fmt_at, report_rows
@@ -310,3 +311,16 @@ def _check_numbers(s: Scheme, d: PeriodData, p: ProblemList) -> None:
     for name, coef in s.coefficients.items():
         if coef.kind == "static" and coef.attribute not in people.attributes:
             _no_such_column(p, d, coef.attribute, f"the attribute that coefficients.{name} reads")
+    _check_measures(s, d, p)
+
+
+def _check_measures(s: Scheme, d: PeriodData, p: ProblemList) -> None:
+    """A period measure a formula reads has a value for everyone: a missing one is never 0."""
+    for name in formula_measures(s):
+        col = d.people.numbers.get(name)
+        if col is None:
+            _no_such_column(p, d, name, "the period measure that a dynamic coefficient's formula reads")
+            continue
+        bad = np.flatnonzero(np.isnan(col))
+        expected = "a value of the period measure (for the person's unit, or the whole period)"
+        report_rows(p, "people", d, bad, name, expected, lambda i: "none")

@@ -10,7 +10,7 @@ import numpy as np
 from kaohe.engine.data import PeriodData
 from kaohe.engine.grading import assign_grades, cap_overall, quota_counts
 from kaohe.engine.numeric import round_count
-from kaohe.engine.scheme import Scheme
+from kaohe.engine.scheme import Grading, QuotaRule, Scheme
 from kaohe.engine.stages.coefficients import Totals
 from kaohe.engine.stages.eligibility import Eligibility
 from kaohe.engine.stages.ranking import Ranking
@@ -59,27 +59,10 @@ def grade(s: Scheme, d: PeriodData, totals: Totals, elig: Eligibility, ranking: 
     floors = np.zeros((n_groups, n_g))
     first_member = np.full(n_groups, -1, dtype=np.int64)
     first_member[ranking.group[ranking.group_order[::-1]]] = ranking.group_order[::-1]
+    honour_share = _honour_shares(g, d, n)
     for gname, rule in (g.quotas or {}).items():
         j = grades.index(gname)
-        if rule.by_unit_grade is not None:
-            unit_grade = d.people.attributes.get("unit_grade")
-            share = (
-                unit_grade.lookup(rule.by_unit_grade, default=np.nan)[first_member]
-                if unit_grade is not None
-                else np.full(n_groups, np.nan)
-            )
-            other = (
-                quota_counts(np.asarray(rule.at_most.value), rule.at_most.is_share, sizes, rule.rounding)
-                if rule.at_most is not None
-                else np.zeros(n_groups)
-            )
-            ceilings[:, j] = np.where(
-                np.isnan(share), other, round_count(np.nan_to_num(share) * sizes, rule.rounding)
-            )
-        elif rule.at_most is not None:
-            ceilings[:, j] = quota_counts(
-                np.asarray(rule.at_most.value), rule.at_most.is_share, sizes, rule.rounding
-            )
+        ceilings[:, j] = _ceiling(rule, d, first_member, sizes, honour_share.get(gname))
         if np.isfinite(ceilings[:, j]).any():
             ceilings[:, j] = np.minimum(np.maximum(ceilings[:, j], np.minimum(rule.minimum, sizes)), sizes)
             if rule.overall_at_most is not None:
@@ -103,3 +86,63 @@ def grade(s: Scheme, d: PeriodData, totals: Totals, elig: Eligibility, ranking: 
         floors=res.floors,
         graded_size=res.graded_size,
     )
+
+
+def _honour_shares(g: Grading, d: PeriodData, n: int) -> dict[str, np.ndarray]:
+    """Per grade with ``by_honour``: the share each person's unit adds for its honours (the sum over
+    the honours it holds; 0 for none). An honour the rule does not name adds nothing."""
+    out: dict[str, np.ndarray] = {}
+    t = d.honours
+    for gname, rule in (g.quotas or {}).items():
+        if not rule.by_honour:
+            continue
+        add: np.ndarray = np.zeros(n)
+        if len(t):
+            per_row = t.code("honour").lookup(rule.by_honour, default=0.0)
+            add = np.bincount(t.person, weights=per_row, minlength=n)[:n]
+        out[gname] = add
+    return out
+
+
+def _ceiling(
+    rule: QuotaRule,
+    d: PeriodData,
+    first_member: np.ndarray,
+    sizes: np.ndarray,
+    honour_share: np.ndarray | None,
+) -> np.ndarray:
+    """The places of one grade per quota group, before the minimum and the overall cap. The share is
+    the unit grade's (``by_unit_grade``; ``at_most`` for units whose grade is not listed), plus the
+    unit's honours (``by_honour``: shares added before rounding), at most ``unit_at_most``; a group
+    takes its unit's grade and honours from its first member (quota groups by unit)."""
+    n_groups = len(sizes)
+    at_most = rule.at_most
+    other = (
+        quota_counts(np.asarray(at_most.value), at_most.is_share, sizes, rule.rounding)
+        if at_most is not None
+        else np.full(n_groups, np.inf)
+    )
+    if rule.by_unit_grade is None and rule.by_honour is None and rule.unit_at_most is None:
+        return other
+    share = np.full(n_groups, at_most.value if at_most is not None and at_most.is_share else np.nan)
+    if rule.by_unit_grade is not None:
+        if at_most is None:
+            other = np.zeros(n_groups)  # a unit whose grade the rule does not list gets no place
+        unit_grade = d.people.attributes.get("unit_grade")
+        graded = (
+            unit_grade.lookup(rule.by_unit_grade, default=np.nan)[first_member]
+            if unit_grade is not None
+            else np.full(n_groups, np.nan)
+        )
+        share = np.where(np.isnan(graded), np.nan if at_most is None else share, graded)
+    add = np.zeros(n_groups)
+    if honour_share is not None and len(honour_share):
+        add = np.where(first_member >= 0, honour_share[first_member], 0.0)
+    ceiling = np.where(
+        np.isnan(share),
+        other + round_count(add * sizes, rule.rounding),
+        round_count(np.nan_to_num(share + add) * sizes, rule.rounding),
+    )
+    if rule.unit_at_most is not None:
+        ceiling = np.minimum(ceiling, round_count(rule.unit_at_most * sizes, rule.rounding))
+    return ceiling

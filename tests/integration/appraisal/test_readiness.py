@@ -117,17 +117,17 @@ def test_people_matching_no_track_are_missing(org):
 
 def test_the_inputs_page_lists_coverage_and_records_an_empty_input(org, login, scoring):
     client = helpers.in_english(login("office"))
-    page = client.get(f"/appraisal/periods/{scoring.pk}/inputs/")
+    page = client.get(f"/appraisal/periods/{scoring.pk}/readiness/")
     assert page.status_code == 200
     body = page.content.decode()
     assert "实绩/党建" in body and "0 / 3" in body and "Record as truly empty" in body
     r = client.post(
-        f"/appraisal/periods/{scoring.pk}/inputs/empty/",
+        f"/appraisal/periods/{scoring.pk}/readiness/empty/",
         {"need": "claim", "name": "创新", "reason": "本期无"},
     )
     assert r.status_code == 302
     assert EmptyInput.objects.get(period=scoring).reason == "本期无"
-    r = client.post(f"/appraisal/periods/{scoring.pk}/inputs/empty/", {"need": "claim", "name": "创新"})
+    r = client.post(f"/appraisal/periods/{scoring.pk}/readiness/empty/", {"need": "claim", "name": "创新"})
     assert "reason" in helpers.messages(client.get(r.url))
 
 
