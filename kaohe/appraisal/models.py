@@ -174,7 +174,10 @@ class Sheet(models.Model):
 
 
 class Score(models.Model):
-    """An assessor's score of one leaf indicator for one person (a task leaf holds a rate 0–1)."""
+    """An assessor's mark of one leaf indicator for one person, on the assessor's sheet. Several
+    assessors (a scoring group) each leave their own mark; gather combines them by the scheme's rule.
+    ``indicator`` is a leaf key, or :data:`HOST_SCORE` for a host unit's overall score of a seconded
+    person."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="scores")
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="scores")
@@ -185,11 +188,43 @@ class Score(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["period", "person", "indicator"], name="appraisal_score_unique")
+            models.UniqueConstraint(
+                fields=["period", "sheet", "person", "indicator"], name="appraisal_score_per_sheet"
+            )
+        ]
+        indexes = [
+            # gather and the appeal page read a period's marks per person and indicator
+            models.Index(fields=["period", "person", "indicator"], name="appraisal_score_person"),
         ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.indicator} {self.value}"
+
+
+# The Score.indicator of a host unit's overall score (0–100) of a seconded person; leaf keys always hold
+# a "/" (component/indicator), so this name never meets one.
+HOST_SCORE = "host_score"
+
+
+class ScoringGroupMember(models.Model):
+    """A member of a scoring group (考核小组) of the period's scheme, named by the office: each member
+    has a sheet with the group's indicators for everyone whose track uses them."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="group_members")
+    group = models.CharField(max_length=100)  # a name of the scheme's scoring_groups
+    person = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("scoring group member")
+        verbose_name_plural = _("scoring group members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "group", "person"], name="appraisal_group_member_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.person_id}"
 
 
 class Kpi(models.Model):
