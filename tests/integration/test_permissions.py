@@ -106,6 +106,10 @@ MATRIX = {
     "appraisal:sheets": Row(frozenset({"reviewer", "office"})),
     "appraisal:sheet": Row(frozenset({"reviewer", "office"}), takes="sheet"),
     "appraisal:remind": Row(frozenset({"office"}), takes="sheet", method="post", ok=302),
+    "appraisal:sheet_xlsx": Row(frozenset({"reviewer", "office"}), takes="sheet"),
+    # an empty upload: the form refuses it and the page returns to the sheet
+    "appraisal:sheet_import": Row(frozenset({"reviewer", "office"}), takes="sheet", method="post", ok=302),
+    "appraisal:scoring_groups": Row(frozenset({"office"}), takes="period"),
     "appraisal:claims": Row(frozenset({"staff", "reviewer", "office", "inspector", "outsider"})),
     "appraisal:claim": Row(
         frozenset({"staff", "reviewer", "office", "inspector", "outsider"}), takes="claim"
