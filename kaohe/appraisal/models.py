@@ -179,21 +179,31 @@ class Score(models.Model):
     ``indicator`` is a leaf key, or :data:`HOST_SCORE` for a host unit's overall score of a seconded
     person."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="scores")
-    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="scores")
-    person = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
+    # A sheet's marks are rewritten in bulk (50,000 at a time, benchmarks/scores.py), so the table
+    # carries two indexes and no database-level foreign keys: each would cost an index update and a
+    # deferred check per row at commit (0.3 s per key for 50,000 marks on PostgreSQL). Django still
+    # cascades deletes; the scoring service writes only people and sheets it has just read, and
+    # ``period`` is always the sheet's own.
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="scores", db_constraint=False, db_index=False
+    )
+    sheet = models.ForeignKey(
+        Sheet, on_delete=models.CASCADE, related_name="scores", db_constraint=False, db_index=False
+    )
+    person = models.ForeignKey(
+        "org.Person", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     indicator = models.CharField(max_length=200)  # leaf key, "工作实绩/党的建设/基层党建"
     value = models.FloatField()
     comment = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["period", "sheet", "person", "indicator"], name="appraisal_score_per_sheet"
-            )
+            # one mark per assessor's sheet, person and line; the sheet's own reads and its delete
+            models.UniqueConstraint(fields=["sheet", "person", "indicator"], name="appraisal_score_per_sheet")
         ]
         indexes = [
-            # gather and the appeal page read a period's marks per person and indicator
+            # gather, progress and the appeal page read a period's marks (per person and indicator)
             models.Index(fields=["period", "person", "indicator"], name="appraisal_score_person"),
         ]
 

@@ -294,3 +294,12 @@ def test_the_office_names_a_groups_members_on_its_page(org, setup, login):
     }
     page = client.get(f"/appraisal/periods/{p.pk}/")
     assert "Scoring groups without members" not in page.content.decode()
+
+
+def test_comments_with_tabs_newlines_and_backslashes_are_stored_as_typed(org, setup):
+    p, _leader, _ = setup
+    sheet = get_or_create_sheet(p, org.a1)
+    comment = "材料\t不全\\见附件\n第二行"
+    save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/业务", 10.25, comment)])
+    mark = Score.objects.get(sheet=sheet)
+    assert (mark.value, mark.comment, mark.period_id) == (10.25, comment, p.pk)
