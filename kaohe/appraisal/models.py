@@ -179,11 +179,13 @@ class Score(models.Model):
     ``indicator`` is a leaf key, or :data:`HOST_SCORE` for a host unit's overall score of a seconded
     person."""
 
-    # A sheet's marks are rewritten in bulk (50,000 at a time, benchmarks/scores.py), so the table
-    # carries two indexes and no database-level foreign keys: each would cost an index update and a
-    # deferred check per row at commit (0.3 s per key for 50,000 marks on PostgreSQL). Django still
-    # cascades deletes; the scoring service writes only people and sheets it has just read, and
-    # ``period`` is always the sheet's own.
+    # A sheet's marks are rewritten in bulk (50,000 at a time, benchmarks/scores.py): one delete and
+    # one COPY. So the table carries two plain indexes and no database-level foreign keys or unique
+    # constraint: on PostgreSQL each foreign key cost a deferred check per row at commit (0.3 s per key
+    # for 50,000 marks) and a unique index a visit of the row just deleted for each insert (0.5 s).
+    # Django still cascades deletes; the scoring service is the one writer (the sheet row locked), it
+    # writes only people and sheets it has just read, one mark per (sheet, person, line) from a dict,
+    # and ``period`` is always the sheet's own.
     period = models.ForeignKey(
         Period, on_delete=models.CASCADE, related_name="scores", db_constraint=False, db_index=False
     )
@@ -198,13 +200,11 @@ class Score(models.Model):
     comment = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        constraints = [
-            # one mark per assessor's sheet, person and line; the sheet's own reads and its delete
-            models.UniqueConstraint(fields=["sheet", "person", "indicator"], name="appraisal_score_per_sheet")
-        ]
         indexes = [
-            # gather, progress and the appeal page read a period's marks (per person and indicator)
-            models.Index(fields=["period", "person", "indicator"], name="appraisal_score_person"),
+            # the sheet's own reads and its delete
+            models.Index(fields=["sheet"], name="appraisal_score_sheet"),
+            # gather, progress and the appeal page read a period's marks (per person)
+            models.Index(fields=["period", "person"], name="appraisal_score_person"),
         ]
 
     def __str__(self) -> str:
