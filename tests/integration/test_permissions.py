@@ -130,6 +130,9 @@ MATRIX = {
     "api:list_periods": Row(BALLOT_VIEWERS, api=True),
     "api:period_results": Row(BALLOT_VIEWERS, takes="period", api=True),
     "api:my_results": Row(EVERYONE, api=True),
+    "api:get_sheet": Row(frozenset({"reviewer", "office"}), takes="sheet", api=True),
+    # the matrix's sheet is of a published period: storing is refused with a message
+    "api:put_sheet": Row(frozenset({"reviewer", "office"}), takes="sheet", api=True, method="put", ok=422),
 }
 EXCLUDED_NAMESPACES = {"admin"}  # Django's own admin, guarded by is_staff
 EXCLUDED_NAMES = {"set_language"}  # Django's i18n view: public by design
@@ -242,6 +245,7 @@ def test_every_api_operation_has_a_row_in_the_matrix():
             .replace("{campaign_id}", "1")
             .replace("{log_id}", "1")
             .replace("{period_id}", "1")
+            .replace("{sheet_id}", "1")
         )
         assert "{" not in concrete, f"add a sample value for the parameter in {path}"
         match = resolve(concrete)

@@ -304,3 +304,22 @@ def test_comments_with_tabs_newlines_and_backslashes_are_stored_as_typed(org, se
     save_sheet(actor=None, sheet=sheet, entries=[(org.a2.pk, "实绩/业务", 10.25, comment)])
     mark = Score.objects.get(sheet=sheet)
     assert (mark.value, mark.comment, mark.period_id) == (10.25, comment, p.pk)
+
+
+def test_the_api_reads_a_sheets_lines_and_stores_marks_through_the_service(org, setup, login):
+    p, _leader, _ = setup
+    sheet = get_or_create_sheet(p, org.a1)
+    client = helpers.in_english(login("reviewer"))
+    got = client.get(f"/api/appraisal/sheets/{sheet.pk}").json()
+    assert [(c["person_id"], c["indicator"], c["top"], c["value"]) for c in got["cells"]] == [
+        (org.a2.pk, "实绩/业务", 50.0, None)
+    ]
+    body = {"cells": [{"person_id": org.a2.pk, "indicator": "实绩/业务", "value": 44}], "submit": True}
+    response = client.put(f"/api/appraisal/sheets/{sheet.pk}", data=body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    assert response.json()["cells"][0]["value"] == 44
+    bad = {"cells": [{"person_id": org.b1.pk, "indicator": "实绩/业务", "value": 44}]}
+    sheet.status = "draft"
+    sheet.save()
+    response = client.put(f"/api/appraisal/sheets/{sheet.pk}", data=bad, content_type="application/json")
+    assert response.status_code == 422 and "not on this sheet" in response.json()["detail"]
