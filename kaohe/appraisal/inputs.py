@@ -181,7 +181,7 @@ def _scores(period: Period, scheme: Scheme, data: PeriodData, index: dict[int, i
     leaf_map = {k: leaf for k, leaf in all_leaves(scheme).items() if leaf.node.source in ("assessor", "task")}
     specs = leaf_assessors(scheme)
     office = Sheet.objects.filter(period=period, assessor__isnull=True).values_list("pk", flat=True).first()
-    got = Score.objects.filter(period=period).exclude(indicator=HOST_SCORE)
+    got = Score.objects.filter(sheet__period=period).exclude(indicator=HOST_SCORE)
     by_leaf: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
     fixed: dict[str, dict[int, float]] = defaultdict(dict)  # the office's mark on a group's leaf
     for pid, key, value, sheet in got.values_list("person_id", "indicator", "value", "sheet_id"):
@@ -227,7 +227,9 @@ def _host_scores(period: Period, scheme: Scheme, data: PeriodData, index: dict[i
         i = index.get(pid)
         if i is not None:
             share[i] = (100 - float(home_share)) / 100
-    marks = list(Score.objects.filter(period=period, indicator=HOST_SCORE).values_list("person_id", "value"))
+    marks = list(
+        Score.objects.filter(sheet__period=period, indicator=HOST_SCORE).values_list("person_id", "value")
+    )
     pairs = [(index[pid], v) for pid, v in marks if pid in index]
     host, _count = combine_marks(
         np.array([p[0] for p in pairs], dtype=np.int64), np.array([p[1] for p in pairs], dtype=np.float64), n

@@ -365,5 +365,5 @@ def can_decide_appeal(user, appeal: Appeal) -> bool:
 
 def appeal_scores(appeal: Appeal) -> dict[str, float]:
     """The appellant's stored scores of the period, by leaf key."""
-    scores = Score.objects.filter(period=appeal.period, person=appeal.person)
+    scores = Score.objects.filter(sheet__period=appeal.period, person=appeal.person)
     return dict(scores.values_list("indicator", "value"))

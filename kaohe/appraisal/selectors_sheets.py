@@ -213,7 +213,7 @@ def scoring_progress(period: Period, plan: SheetPlan | None = None) -> list[dict
     asked = {
         a: {(pid, ln.key) for pid, lines in rows.items() for ln in lines} for a, rows in plan.lines.items()
     }
-    for who, pid, key in Score.objects.filter(period=period).values_list(
+    for who, pid, key in Score.objects.filter(sheet__period=period).values_list(
         "sheet__assessor_id", "person_id", "indicator"
     ):
         if (pid, key) in asked.get(who, ()):

@@ -75,7 +75,7 @@ def decide_appeal(
             for key, value in corrections:
                 # The committee's value replaces every assessor's mark of the indicator: one mark on
                 # the office's sheet (which stands alone even on a scoring group's indicator).
-                Score.objects.filter(period=period, person=appeal.person, indicator=key).delete()
+                Score.objects.filter(sheet__period=period, person=appeal.person, indicator=key).delete()
                 Score.objects.create(
                     period=period,
                     person=appeal.person,
