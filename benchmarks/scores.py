@@ -111,12 +111,19 @@ def entries(ids: list[int], shift: float) -> list[tuple[int, str, float | None, 
     ]
 
 
+CPU: dict[int, float] = {}  # id of a wall-time list → the fastest CPU time of this process
+
+
 def timed(fn, repeat: int) -> list[float]:
-    out = []
+    """Wall times of ``repeat`` calls; the fastest CPU time of this process (the client side: the
+    rest is the database server, and the queue for a core on a shared machine) is kept in CPU."""
+    out, cpu = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
         out.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    CPU[id(out)] = min(cpu)
     return out
 
 
@@ -156,19 +163,30 @@ def main() -> None:
 
     figures: dict[str, list[float]] = {}
     figures["sheet_plan (lines of every sheet)"] = timed(lambda: sheet_plan(period), args.repeat)
-    first = []
+    first: list[float] = []
+    cpu: list[float] = []
     for _ in range(args.repeat):
         clear()
-        first += timed(lambda: save_sheet(actor=None, sheet=sheet, entries=entries(ids, 0)), 1)
+        cells = entries(ids, 0)
+        one = timed(lambda cells=cells: save_sheet(actor=None, sheet=sheet, entries=cells), 1)
+        first += one
+        cpu.append(CPU[id(one)])
+    CPU[id(first)] = min(cpu)
     figures["save_sheet, empty sheet (50,000 new marks)"] = first
-    shift = iter(range(1, 100))
+    changed = [entries(ids, k % 2 / 10 + 0.1) for k in range(args.repeat)]  # built outside the timing
+    it = iter(changed)
     figures["save_sheet, every score changed"] = timed(
-        lambda: save_sheet(actor=None, sheet=sheet, entries=entries(ids, next(shift) % 2 / 10)), args.repeat
+        lambda: save_sheet(actor=None, sheet=sheet, entries=next(it)), args.repeat
     )
-    submits = []
-    for _ in range(args.repeat):
+    submits: list[float] = []
+    cpu = []
+    for k in range(args.repeat):
         Sheet.objects.filter(pk=sheet.pk).update(status="draft")
-        submits += timed(lambda: save_sheet(actor=None, sheet=sheet, entries=entries(ids, 0), submit=True), 1)
+        cells = changed[k]
+        one = timed(lambda cells=cells: save_sheet(actor=None, sheet=sheet, entries=cells, submit=True), 1)
+        submits += one
+        cpu.append(CPU[id(one)])
+    CPU[id(submits)] = min(cpu)
     figures["save_sheet with submit"] = submits
     Sheet.objects.filter(pk=sheet.pk).update(status="draft")
     data = workbook_bytes(sheet_template(sheet))
@@ -182,10 +200,11 @@ def main() -> None:
         lambda: import_sheet(actor=None, sheet=sheet, rows=rows, sheet_name="评分"), args.repeat
     )
     assert Score.objects.filter(sheet=sheet).count() == n
-    print(f"| measure ({connection.vendor}) | fastest | median |")
-    print("|---|---|---|")
+    print(f"| measure ({connection.vendor}) | fastest | median | client CPU (fastest) |")
+    print("|---|---|---|---|")
     for name, times in figures.items():
-        print(f"| {name} | {min(times):.3f} s | {statistics.median(times):.3f} s |")
+        cpu_s = CPU[id(times)]
+        print(f"| {name} | {min(times):.3f} s | {statistics.median(times):.3f} s | {cpu_s:.3f} s |")
     print(f"load average after: {Path('/proc/loadavg').read_text().strip()}")
 
 
