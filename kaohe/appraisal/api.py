@@ -1,4 +1,5 @@
-"""JSON API of the appraisal cycle (read side): periods, a period's results, my results."""
+"""JSON API of the appraisal cycle: periods, a period's results, my results, and scoring sheets (read
+a sheet's lines and marks, store marks through the same service as the page)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,21 @@ import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
 
+from kaohe.accounts.models import Role
 from kaohe.accounts.scope import require_role
 from kaohe.engine.period_inputs import fen_text
 from kaohe.org.api import Id, Out
+from kaohe.platform.errors import Refusal
 from kaohe.platform.roles import OVERSEE
 
 from . import selectors as sel
 from .choices import PeriodKind, PeriodState, UngradedStatus
+from .selectors_sheets import sheet_view
+from .services.scoring import save_sheet
 
 router = Router(tags=["appraisal"])
 
@@ -116,3 +123,79 @@ def period_results(request: HttpRequest, period_id: Id):
 @router.get("/my-results", response=list[ResultOut], summary="My published results")
 def my_results(request: HttpRequest):
     return [_result(r) for r in sel.published_rows_of(request.user)]
+
+
+class SheetCellOut(Out):
+    person_id: int
+    staff_no: str
+    name: str
+    indicator: str  # the line's key: a leaf key, or host_score
+    label: str
+    top: float
+    value: float | None
+    comment: str
+
+
+class SheetOut(Out):
+    id: int
+    period_id: int
+    assessor_id: int | None  # None: the office's sheet
+    status: str
+    cells: list[SheetCellOut]
+
+
+class SheetCellIn(Schema):
+    person_id: Id
+    indicator: str = Field(max_length=200, pattern=r"^[^\x00]*$")
+    value: float | None = None  # None clears the mark
+    comment: str = Field(default="", max_length=300, pattern=r"^[^\x00]*$")
+
+
+class SheetIn(Schema):
+    cells: list[SheetCellIn] = Field(default=[], max_length=100_000)
+    submit: bool = False
+
+
+def _sheet(sheet) -> SheetOut:
+    view = sheet_view(sheet)
+    cells = [
+        SheetCellOut(
+            person_id=p.pk,
+            staff_no=p.staff_no,
+            name=p.name,
+            indicator=ln.key,
+            label=ln.name,
+            top=ln.top,
+            value=s.value if (s := view.scores.get((p.pk, ln.key))) else None,
+            comment=s.comment if s else "",
+        )
+        for p in view.people
+        for ln in view.lines[p.pk]
+    ]
+    return SheetOut(
+        id=sheet.pk,
+        period_id=sheet.period_id,
+        assessor_id=sheet.assessor_id,
+        status=sheet.status,
+        cells=cells,
+    )
+
+
+@router.get(
+    "/sheets/{sheet_id}", response=SheetOut, summary="A scoring sheet: its lines per person and marks"
+)
+def get_sheet(request: HttpRequest, sheet_id: Id):
+    require_role(request.user, Role.REVIEWER, Role.OFFICE)
+    return _sheet(sel.get_sheet_for_user(request.user, sheet_id))
+
+
+@router.put("/sheets/{sheet_id}", response=SheetOut, summary="Store marks on a scoring sheet (and submit it)")
+def put_sheet(request: HttpRequest, sheet_id: Id, body: SheetIn):
+    require_role(request.user, Role.REVIEWER, Role.OFFICE)
+    sheet = sel.get_sheet_for_user(request.user, sheet_id)
+    entries = [(c.person_id, c.indicator, c.value, c.comment) for c in body.cells]
+    try:
+        sheet = save_sheet(actor=request.user, sheet=sheet, entries=entries, submit=body.submit)
+    except Refusal as exc:
+        raise HttpError(422, str(exc)) from None
+    return _sheet(sheet)

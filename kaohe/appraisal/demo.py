@@ -19,8 +19,9 @@ from kaohe.org.models import Person, Unit
 from kaohe.presets import load_preset
 
 from .choices import PeriodKind
-from .inputs import people_of, scored_leaves
+from .inputs import people_of
 from .models import Period, Scheme
+from .selectors_sheets import sheet_plan
 from .services.claims import file_claim
 from .services.periods import create_period, start_scoring
 from .services.schemes import attach_scheme, import_scheme
@@ -65,24 +66,21 @@ def load_demo_cycle(*, stdout=None, today: date | None = None) -> Period | None:
 
 
 def _score(period: Period) -> None:
-    """Fill every assessor's sheet but the demo login ``reviewer``'s, through the audited service."""
-    leaves = scored_leaves(period.scheme.parsed())
-    people = list(people_of(period).order_by("staff_no").values_list("id", "staff_no", "reviewer_id"))
+    """Fill every assessor's sheet but the demo reviewer's, through the audited service: each sheet
+    gets exactly the lines the plan gives it."""
+    plan = sheet_plan(period)
+    staff = dict(people_of(period).values_list("id", "staff_no"))
     skip = Person.objects.filter(user__username=DEMO_REVIEWER).values_list("id", flat=True).first()
-    assessors = sorted({r for _p, _n, r in people if r != skip}, key=lambda r: (r is not None, r or 0))
+    assessors = sorted(
+        (a for a in plan.lines if a != skip or a is None), key=lambda r: (r is not None, r or 0)
+    )
     by_id = Person.objects.in_bulk([a for a in assessors if a is not None])
     for aid in assessors:
         sheet = get_or_create_sheet(period, by_id.get(aid) if aid is not None else None)
         entries: list[tuple[int, str, float | None, str]] = [
-            (
-                pid,
-                key,
-                round(_share(no) * (100 if leaf.node.source == "task" else leaf.node.points or 100), 1),
-                "",
-            )
-            for pid, no, rid in people
-            if rid == aid
-            for key, leaf in leaves.items()
+            (pid, ln.key, round(_share(staff[pid]) * ln.top, 1), "")
+            for pid, lines in plan.of(aid).items()
+            for ln in lines
         ]
         save_sheet(actor=None, sheet=sheet, entries=entries)
 

@@ -19,12 +19,15 @@ from kaohe.presets import list_presets, load_preset
 
 from .choices import PeriodKind
 from .models import Period, PersonResult, Scheme
-from .selectors import Column, shown
+from .selectors import Column
+from .selectors_sheets import Line, SheetView, shown
 
 SCHEME_BYTES = 1_000_000  # a scheme file is read up to this size
 KPI_BYTES = 5 * 1024 * 1024
 KPI_MAX_ROWS = 500_000  # a province's people × their KPI indicators
 KPI_MAX_COLUMNS = 20  # the template has five
+SHEET_MAX_ROWS = 20_001  # a header and the people of one sheet
+SHEET_MAX_COLUMNS = 200  # 工号, 姓名 and a score and comment column per line
 KPI_HEADERS = {
     "工号": "person",
     "人员编号": "person",
@@ -202,45 +205,86 @@ class KpiUploadForm(forms.Form):
 
 
 class SheetForm(forms.Form):
-    """A sheet's cells: ``s-<person>-<column>`` the score, ``c-<person>-<column>`` its comment; empty
-    cells clear a stored score. ``rows`` pairs each person with the bound fields of their cells."""
+    """A sheet's cells, only those the assessor gives: ``s-<person>-<column>`` the score,
+    ``c-<person>-<column>`` its comment; an empty cell clears a stored mark. ``cols`` are the sheet's
+    lines in order; ``rows`` pairs each person with their cells (None where the line is not theirs)."""
 
     save = forms.BooleanField(required=False)
     submit = forms.BooleanField(required=False)
     reopen = forms.BooleanField(required=False)
 
-    def __init__(self, *args, people, cols: list[Column], scores: dict, **kwargs):
+    def __init__(self, *args, view: SheetView, **kwargs):
         super().__init__(*args, **kwargs)
-        self.people, self.cols = people, cols
-        for p in people:
-            for c in cols:
-                s = scores.get((p.pk, c.key))
-                self.fields[f"s-{p.pk}-{c.i}"] = NumberField(
-                    required=False, initial=shown(s.value if s else None, c.task)
+        self.people, self.lines = view.people, view.lines
+        cols: dict[str, Line] = {}
+        for p in view.people:
+            for ln in view.lines[p.pk]:
+                cols.setdefault(ln.key, ln)
+        self.cols = list(cols.values())
+        self.index = {key: i for i, key in enumerate(cols)}
+        for p in view.people:
+            for ln in view.lines[p.pk]:
+                s = view.scores.get((p.pk, ln.key))
+                i = self.index[ln.key]
+                self.fields[f"s-{p.pk}-{i}"] = NumberField(
+                    required=False, initial=shown(s.value if s else None)
                 )
-                self.fields[f"c-{p.pk}-{c.i}"] = forms.CharField(
+                self.fields[f"c-{p.pk}-{i}"] = forms.CharField(
                     required=False, strip=False, initial=s.comment if s else ""
                 )
 
     @property
     def rows(self) -> list[dict]:
-        return [
-            {
-                "person": p,
-                "cells": [
-                    {"col": c, "value": self[f"s-{p.pk}-{c.i}"], "comment": self[f"c-{p.pk}-{c.i}"]}
-                    for c in self.cols
-                ],
-            }
-            for p in self.people
-        ]
+        out = []
+        for p in self.people:
+            mine = {ln.key for ln in self.lines[p.pk]}
+            cells: list[dict | None] = []
+            for i, col in enumerate(self.cols):
+                cells.append(
+                    {"col": col, "value": self[f"s-{p.pk}-{i}"], "comment": self[f"c-{p.pk}-{i}"]}
+                    if col.key in mine
+                    else None
+                )
+            out.append({"person": p, "cells": cells})
+        return out
 
     def entries(self) -> list[tuple[int, str, float | None, str]]:
-        """The service's ``(person id, leaf key, value or None, comment)`` for every cell."""
+        """The service's ``(person id, line key, value or None, comment)`` for every cell."""
         d = self.cleaned_data
-        return [
-            (p.pk, c.key, d[f"s-{p.pk}-{c.i}"], d[f"c-{p.pk}-{c.i}"]) for p in self.people for c in self.cols
-        ]
+        out = []
+        for p in self.people:
+            for ln in self.lines[p.pk]:
+                i = self.index[ln.key]
+                out.append((p.pk, ln.key, d[f"s-{p.pk}-{i}"], d[f"c-{p.pk}-{i}"]))
+        return out
+
+
+class SheetUploadForm(forms.Form):
+    """A filled sheet workbook; ``cleaned_data["file"]`` is (sheet name, its rows)."""
+
+    file = forms.FileField(error_messages={"required": _("Choose an Excel file.")})
+
+    def clean_file(self):
+        sheets = read_workbook(self.cleaned_data["file"], max_rows=SHEET_MAX_ROWS, max_cols=SHEET_MAX_COLUMNS)
+        name, rows = next(iter(sheets.items()), ("", []))
+        if not rows:
+            raise ValidationError(_("The workbook is empty."))
+        return name, rows
+
+
+class GroupMembersForm(forms.Form):
+    """The members of one scoring group, by staff number (one a line, or separated by commas)."""
+
+    group = forms.ChoiceField()
+    staff_nos = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, groups: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["group"]).choices = [(g, g) for g in groups]
+
+    def clean_staff_nos(self) -> list[str]:
+        text = self.cleaned_data["staff_nos"].replace("，", ",").replace(",", "\n")
+        return [t.strip() for t in text.splitlines() if t.strip()]
 
 
 # --- claims ------------------------------------------------------------------------------------------

@@ -21,8 +21,9 @@ from kaohe.ballot.selectors import compute as ballot_results
 from kaohe.ballot.selectors import questionnaire
 from kaohe.engine import Codes, People, PeriodData, Scheme, Table
 from kaohe.engine.dates import full_months
+from kaohe.engine.marks import GROUP, REVIEWER, AssessorSpec, combine_marks, leaf_assessors, rule_of
 from kaohe.engine.tree import leaves
-from kaohe.org.models import Person, TrackMembership, in_subtree
+from kaohe.org.models import Person, Secondment, TrackMembership, in_subtree
 from kaohe.worklog.models import Stat
 from kaohe.worklog.workdays import month_starts
 
@@ -30,6 +31,7 @@ from .choices import ClaimStatus
 from .inputs_period import add_period_inputs
 from .inputs_records import confirmed_empty_kinds, gather_records
 from .models import (
+    HOST_SCORE,
     IDENTITY_WORDS,
     POST_LEVEL_WORDS,
     POST_TYPE_WORDS,
@@ -40,6 +42,7 @@ from .models import (
     Period,
     PersonResult,
     Score,
+    Sheet,
 )
 
 
@@ -57,8 +60,9 @@ def all_leaves(scheme: Scheme) -> dict:
 
 
 def scored_leaves(scheme: Scheme) -> dict:
-    """Leaves an assessor enters on a sheet: assessor scores, and task completion rates."""
-    return {k: leaf for k, leaf in all_leaves(scheme).items() if leaf.node.source in ("assessor", "task")}
+    """Leaves assessors score on sheets (``source: assessor``), over every track. Which of them a
+    given sheet asks of a given person is decided by ``selectors_sheets.person_lines``."""
+    return {k: leaf for k, leaf in all_leaves(scheme).items() if leaf.node.source == "assessor"}
 
 
 def kpi_leaves(scheme: Scheme) -> dict:
@@ -78,7 +82,41 @@ def months_in_unit(start: date, period_end: date) -> int:
 
 
 def gather(period: Period, scheme: Scheme, *, strict: bool = True) -> tuple[PeriodData, list[int]]:
-    """The engine's PeriodData for ``period`` and the person ids in row order."""
+    """The engine's PeriodData for ``period`` and the person ids in row order. ``strict``: a period
+    measure missing for someone is refused (readiness gathers leniently to show what is missing)."""
+    people, ids, rows = _people_rows(period, scheme)
+    index = {pid: i for i, pid in enumerate(ids)}
+    _log_numbers(period, people, index)
+    data = PeriodData(people=people, period=period.code)
+    gather_records(
+        period,
+        scheme,
+        data,
+        index,
+        units=[r[11] for r in rows],
+        starts=[r[7] for r in rows],
+        confirmed_empty=confirmed_empty_kinds(period, scheme),
+    )
+    _scores(period, scheme, data, index)
+    _host_scores(period, scheme, data, index)
+    data.kpis = _kpis(period, index)
+    data.claims = _claims(period, index)
+    data.ballots = _ballots(period, index)
+    data.previous = _previous(period, index)
+    data.sources |= {t: t for t in ("people", "scores", "tasks", "kpis", "claims", "ballots", "previous")}
+    # measures, pools, unit grades and honours, task results (strict: a missing measure is refused)
+    add_period_inputs(period, scheme, data, ids, strict=strict)
+    return data, ids
+
+
+def gather_people(period: Period, scheme: Scheme) -> tuple[People, list[int]]:
+    """The period's people with the attributes the scheme's tracks match on, and their ids in row
+    order (staff number): two queries. The sheets use it to know each person's track."""
+    people, ids, _rows = _people_rows(period, scheme)
+    return people, ids
+
+
+def _people_rows(period: Period, scheme: Scheme) -> tuple[People, list[int], list[tuple]]:
     rows = list(
         people_of(period)
         .order_by("staff_no")
@@ -98,7 +136,6 @@ def gather(period: Period, scheme: Scheme, *, strict: bool = True) -> tuple[Peri
         )
     )
     ids = [r[0] for r in rows]
-    index = {pid: i for i, pid in enumerate(ids)}
     kinds = UNIT_KIND_WORDS | dict(period.unit_kinds or {})
     people = People(
         ids=np.array([r[1] for r in rows], dtype=object), names=np.array([r[2] for r in rows], dtype=object)
@@ -124,26 +161,7 @@ def gather(period: Period, scheme: Scheme, *, strict: bool = True) -> tuple[Peri
     explicit = [memberships.get(pid, "") if memberships.get(pid, "") in track_names else "" for pid in ids]
     if any(explicit):
         people.track = Codes.from_values(explicit)
-    _log_numbers(period, people, index)
-    data = PeriodData(people=people, period=period.code)
-    gather_records(
-        period,
-        scheme,
-        data,
-        index,
-        units=[r[11] for r in rows],
-        starts=[r[7] for r in rows],
-        confirmed_empty=confirmed_empty_kinds(period, scheme),
-    )
-    _scores(period, scheme, data, index)
-    data.kpis = _kpis(period, index)
-    data.claims = _claims(period, index)
-    data.ballots = _ballots(period, index)
-    data.previous = _previous(period, index)
-    data.sources |= {t: t for t in ("people", "scores", "tasks", "kpis", "claims", "ballots", "previous")}
-    # measures, pools, unit grades and honours, task results (strict: a missing measure is refused)
-    add_period_inputs(period, scheme, data, ids, strict=strict)
-    return data, ids
+    return people, ids, rows
 
 
 def _log_numbers(period: Period, people: People, index: dict[int, int]) -> None:
@@ -169,20 +187,69 @@ def _log_numbers(period: Period, people: People, index: dict[int, int]) -> None:
 
 
 def _scores(period: Period, scheme: Scheme, data: PeriodData, index: dict[int, int]) -> None:
+    """Each leaf's score per person from the marks on every sheet: an assessed leaf's marks combined by
+    its assessor's rule (``kaohe.engine.marks``: the mean, or a scoring group's trimmed mean and
+    minimum); fewer marks than the minimum leave NaN, never 0. Task rates stored as marks (the demo's)
+    are read as before until the task input replaces them."""
     n = len(index)
-    leaf_map = scored_leaves(scheme)
-    got = list(Score.objects.filter(period=period).values_list("person_id", "indicator", "value"))
-    by_leaf: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for pid, key, value in got:
+    leaf_map = {k: leaf for k, leaf in all_leaves(scheme).items() if leaf.node.source in ("assessor", "task")}
+    specs = leaf_assessors(scheme)
+    office = Sheet.objects.filter(period=period, assessor__isnull=True).values_list("pk", flat=True).first()
+    got = Score.objects.filter(sheet__period=period).exclude(indicator=HOST_SCORE)
+    by_leaf: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+    fixed: dict[str, dict[int, float]] = defaultdict(dict)  # the office's mark on a group's leaf
+    for pid, key, value, sheet in got.values_list("person_id", "indicator", "value", "sheet_id"):
         i = index.get(pid)
         if i is not None and key in leaf_map:
-            by_leaf[key].append((i, value))
-    for key, pairs in by_leaf.items():
-        col = np.full(n, np.nan)
-        who = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
-        col[who] = np.fromiter((p[1] for p in pairs), dtype=np.float64, count=len(pairs))
+            if sheet == office and specs.get(key, AssessorSpec(REVIEWER)).kind == GROUP:
+                fixed[key][i] = value
+                continue
+            who, marks = by_leaf[key]
+            who.append(i)
+            marks.append(value)
+    for key in set(by_leaf) | set(fixed):
+        who, marks = by_leaf.get(key, ([], []))
+        rule = rule_of(scheme, specs.get(key, AssessorSpec(REVIEWER)))
+        col, _count = combine_marks(
+            np.array(who, dtype=np.int64),
+            np.array(marks, dtype=np.float64),
+            n,
+            min_assessors=rule.min_assessors,
+            how=rule.combine,
+        )
+        # A group's leaf has no office line: an office mark there is a committee's correction on
+        # appeal, and it stands alone.
+        for i, value in fixed.get(key, {}).items():
+            col[i] = value
         target = data.task_rates if leaf_map[key].node.source == "task" else data.scores
         target[key] = col
+
+
+def _host_scores(period: Period, scheme: Scheme, data: PeriodData, index: dict[int, int]) -> None:
+    """Seconded staff (``secondment``): ``host_share`` from the secondment overlapping the period (the
+    host unit's share, 0–1) and ``host_score``, the host assessor's overall score (the mean if
+    several); NaN where none, so the engine keeps the home unit's score alone."""
+    if scheme.secondment is None:
+        return
+    n = len(index)
+    share = np.full(n, np.nan)
+    for pid, home_share in (
+        Secondment.objects.filter(in_subtree(period.unit, via="person__unit"), start__lte=period.end)
+        .filter(Q(end__isnull=True) | Q(end__gte=period.start))
+        .values_list("person_id", "home_share")
+    ):
+        i = index.get(pid)
+        if i is not None:
+            share[i] = (100 - float(home_share)) / 100
+    marks = list(
+        Score.objects.filter(sheet__period=period, indicator=HOST_SCORE).values_list("person_id", "value")
+    )
+    pairs = [(index[pid], v) for pid, v in marks if pid in index]
+    host, _count = combine_marks(
+        np.array([p[0] for p in pairs], dtype=np.int64), np.array([p[1] for p in pairs], dtype=np.float64), n
+    )
+    data.people.numbers["host_share"] = share
+    data.people.numbers["host_score"] = np.where(np.isfinite(share), host, np.nan)
 
 
 def _table(rows: list[tuple], index: dict[int, int], numbers: dict[int, str], codes: dict[int, str]) -> Table:

@@ -17,7 +17,6 @@ from .choices import (
     AppealStatus,
     ClaimStatus,
     FollowUpKind,
-    MoneyKind,
     PeriodKind,
     PeriodState,
     SheetStatus,
@@ -152,30 +151,6 @@ class Period(models.Model):
         return self.locked and self.appeal_deadline is not None and today <= self.appeal_deadline
 
 
-class EmptyInput(models.Model):
-    """The office's record that an input the scheme reads is truly empty this period (本期无扣分事项),
-    with its reason: readiness then counts it as covered and the explanation cites the reason."""
-
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="empty_inputs")
-    need = models.CharField(_("kind of input"), max_length=20)  # kaohe.engine.requirements.Need
-    name = models.CharField(_("input"), max_length=200)
-    reason = models.CharField(_("reason"), max_length=300)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("input recorded as empty")
-        verbose_name_plural = _("inputs recorded as empty")
-        constraints = [
-            models.UniqueConstraint(fields=["period", "need", "name"], name="appraisal_emptyinput_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.period} {self.need} {self.name}"
-
-
 class Sheet(models.Model):
     """An assessor's scoring sheet for a period; ``assessor`` None is the office's sheet (people
     without a reviewer)."""
@@ -208,22 +183,67 @@ class Sheet(models.Model):
 
 
 class Score(models.Model):
-    """An assessor's score of one leaf indicator for one person (a task leaf holds a rate 0–1)."""
+    """An assessor's mark of one leaf indicator for one person, on the assessor's sheet. Several
+    assessors (a scoring group) each leave their own mark; gather combines them by the scheme's rule.
+    ``indicator`` is a leaf key, or :data:`HOST_SCORE` for a host unit's overall score of a seconded
+    person."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="scores")
-    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="scores")
-    person = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
+    # A sheet's marks are rewritten in bulk (50,000 at a time, benchmarks/scores.py): one delete and
+    # one COPY. So the table carries one index beside its key and no database-level foreign keys or
+    # unique constraint: on PostgreSQL each foreign key cost a deferred check per row at commit (0.3 s
+    # per key for 50,000 marks), a unique index a visit of the row just deleted for each insert
+    # (0.5 s), a second index 0.2 s. A period's marks are read through its sheets
+    # (``sheet__period``). Django still cascades deletes; the scoring service is the one writer (the
+    # sheet row locked), it writes only people and sheets it has just read, one mark per
+    # (sheet, person, line) from a dict, and ``period`` is always the sheet's own.
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="scores", db_constraint=False, db_index=False
+    )
+    sheet = models.ForeignKey(
+        Sheet, on_delete=models.CASCADE, related_name="scores", db_constraint=False, db_index=False
+    )
+    person = models.ForeignKey(
+        "org.Person", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     indicator = models.CharField(max_length=200)  # leaf key, "工作实绩/党的建设/基层党建"
     value = models.FloatField()
     comment = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["period", "person", "indicator"], name="appraisal_score_unique")
+        indexes = [
+            # the sheet's own reads and its delete; gather, progress, appeals and reports read a
+            # period's marks through the period's sheets
+            models.Index(fields=["sheet"], name="appraisal_score_sheet"),
         ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.indicator} {self.value}"
+
+
+# The Score.indicator of a host unit's overall score (0–100) of a seconded person; leaf keys always hold
+# a "/" (component/indicator), so this name never meets one.
+HOST_SCORE = "host_score"
+
+
+class ScoringGroupMember(models.Model):
+    """A member of a scoring group (考核小组) of the period's scheme, named by the office: each member
+    has a sheet with the group's indicators for everyone whose track uses them."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="group_members")
+    group = models.CharField(max_length=100)  # a name of the scheme's scoring_groups
+    person = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("scoring group member")
+        verbose_name_plural = _("scoring group members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "group", "person"], name="appraisal_group_member_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.person_id}"
 
 
 class Kpi(models.Model):
@@ -493,99 +513,8 @@ class FollowUp(models.Model):
 # --- what the office enters for a period besides scores (issue 15: measures, money, unit grades, tasks)
 
 
-class PeriodMeasure(models.Model):
-    """A value a dynamic coefficient's formula reads for the period (期间指标值: 001's monthly GDP
-    growth), for one unit's subtree or (``unit`` None) the whole period. A person reads the value of
-    the nearest unit above them that has one, else the period's."""
+# The inputs the office enters per period (measures, money, unit grades, task results) and the
+# inputs recorded as truly empty live in models_inputs; importing them here registers them.
+from .models_inputs import EmptyInput, PeriodAmount, PeriodMeasure, TaskResult, UnitGrade  # noqa: E402
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="measures")
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("measure"), max_length=60)  # the formula's name for it
-    value = models.FloatField(_("value"))
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["period", "unit", "name"], name="appraisal_measure_unique"),
-            models.UniqueConstraint(
-                fields=["period", "name"],
-                condition=models.Q(unit__isnull=True),
-                name="appraisal_measure_whole",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name}={self.value:g}"
-
-
-class PeriodAmount(models.Model):
-    """Money for a period in integer fen: an incentive pool's amount (``pool`` its name in the
-    scheme; ``part`` the value of the pool's ``by`` attribute, "" for the whole pool), or the pay base
-    (``unit``: for that unit's subtree, nearest one wins; None: the whole period)."""
-
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="amounts")
-    kind = models.CharField(max_length=10, choices=MoneyKind.choices)
-    pool = models.CharField(max_length=100, blank=True)
-    part = models.CharField(max_length=100, blank=True)
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    amount_fen = models.BigIntegerField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["period", "kind", "pool", "part", "unit"], name="appraisal_amount"
-            ),
-            models.UniqueConstraint(
-                fields=["period", "kind", "pool", "part"],
-                condition=models.Q(unit__isnull=True),
-                name="appraisal_amount_whole",
-            ),
-            models.CheckConstraint(condition=models.Q(amount_fen__gte=0), name="appraisal_amount_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.pool} {self.part} {self.amount_fen}"
-
-
-class UnitGrade(models.Model):
-    """A unit's own grade and honours (单位等次, 人民满意 …) that its people's quotas read, for one
-    period or (``period`` None) every period of ``year`` whose people are in the unit's subtree."""
-
-    year = models.PositiveIntegerField(_("year"))
-    period = models.ForeignKey(Period, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
-    grade = models.CharField(_("unit grade"), max_length=40, blank=True)
-    honours = models.JSONField(_("honours"), default=list, blank=True)  # the scheme's honour names
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["year", "period", "unit"], name="appraisal_unit_grade"),
-            models.UniqueConstraint(
-                fields=["year", "unit"],
-                condition=models.Q(period__isnull=True),
-                name="appraisal_unit_grade_year",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id} {self.year} {self.grade}"
-
-
-class TaskResult(models.Model):
-    """A person's completion rate (0–1) of a task leaf indicator, entered by the office until tasks
-    are tracked in Kaohe."""
-
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="task_results")
-    person = models.ForeignKey(
-        "org.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
-    )
-    indicator = models.CharField(_("indicator"), max_length=200)  # the task leaf's key
-    rate = models.FloatField(_("completion rate"))
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["period", "person", "indicator"], name="appraisal_task_unique"),
-            models.CheckConstraint(condition=models.Q(rate__gte=0), name="appraisal_task_rate"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person_id} {self.indicator} {self.rate:.0%}"
+__all__ = ["EmptyInput", "PeriodAmount", "PeriodMeasure", "TaskResult", "UnitGrade"]

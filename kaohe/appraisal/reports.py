@@ -22,7 +22,7 @@ def feedback(row: PersonResult) -> dict:
     leaves = scored_leaves(period.scheme.parsed())
     peers = list(rs.rows.filter(track=row.track).values_list("person_id", flat=True))
     scores: dict[str, dict[int, float]] = {}
-    for pid, key, value in Score.objects.filter(period=period, person_id__in=peers).values_list(
+    for pid, key, value in Score.objects.filter(sheet__period=period, person_id__in=peers).values_list(
         "person_id", "indicator", "value"
     ):
         scores.setdefault(key, {})[pid] = value

@@ -6,18 +6,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import people_for_user, scope_for
-from kaohe.org.models import Person, Unit
+from kaohe.org.models import Person, Secondment
 from kaohe.platform.roles import BROWSE, COMMITTEE, OVERSEE
 
 from . import logic
-from .choices import AppealStatus, ClaimStatus, PeriodState, SheetStatus, grade_or_status
-from .inputs import people_of, scored_leaves
+from .choices import AppealStatus, ClaimStatus, PeriodState, grade_or_status
+from .inputs import scored_leaves
 from .models import Appeal, Claim, Evidence, Kpi, Period, PersonResult, ResultSet, Scheme, Score, Sheet
 
 
@@ -90,8 +89,22 @@ def rows_for_user(user) -> QuerySet[PersonResult]:
     roles = [r for r in BROWSE if scope.has_role(r)]
     if roles:
         q |= Q(person__in=people_for_user(user, roles))
+    if scope.has_role(Role.OFFICE):
+        q |= Q(Exists(_hosted(scope.units([Role.OFFICE]))))
     return PersonResult.objects.filter(q).select_related(
         "person__unit", "result_set__period__unit", "result_set__period__scheme"
+    )
+
+
+def _hosted(units) -> QuerySet[Secondment]:
+    """The secondments into ``units`` that overlap a result row's period: the host unit's office sees
+    the result of the person seconded to it (004 两头考评), as the home unit's does."""
+    period = "result_set__period__"
+    return Secondment.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=OuterRef(period + "start")),
+        person=OuterRef("person"),
+        host_unit__in=units,
+        start__lte=OuterRef(period + "end"),
     )
 
 
@@ -183,24 +196,6 @@ def distribution(rs: ResultSet, grades: list[str], track: str | None = None) -> 
 # --- scoring ------------------------------------------------------------------------------------------
 
 
-def sheet_people(sheet: Sheet) -> QuerySet[Person]:
-    """The people a sheet covers: the assessor's reviewees, or (office sheet) those without a reviewer."""
-    people = people_of(sheet.period)
-    if sheet.assessor_id is None:
-        return people.filter(reviewer__isnull=True)
-    return people.filter(reviewer_id=sheet.assessor_id)
-
-
-def periods_to_score(person: Person) -> list[Period]:
-    """The periods open for scoring in which ``person`` reviews someone active (two queries)."""
-    units = list(Unit.objects.filter(people__in=person.reviewees.filter(active=True)).distinct())
-    return [
-        p
-        for p in Period.objects.filter(state__in=logic.SCORABLE).select_related("unit")
-        if any(u.is_within(p.unit) for u in units)
-    ]
-
-
 @dataclass(frozen=True)
 class Column:
     """A leaf indicator as a column of a sheet (``i`` numbers the form fields)."""
@@ -220,56 +215,11 @@ def columns(period: Period) -> list[Column]:
     ]
 
 
-def shown(value: float | None, task: bool) -> str:
+def shown(value: float | None, task: bool = False) -> str:
     """A stored score as an assessor types it (a task's rate in %)."""
     if value is None:
         return ""
     return f"{round(value * 100, 2) if task else value:g}"
-
-
-def sheet_scores(sheet: Sheet, people: list[Person]) -> dict[tuple[int, str], Score]:
-    """The scores stored for the sheet's people, by (person id, leaf key)."""
-    scores = Score.objects.filter(period=sheet.period, person__in=people)
-    return {(s.person_id, s.indicator): s for s in scores}
-
-
-def sheet_editable(sheet: Sheet) -> bool:
-    """A draft sheet of a period still open for scoring."""
-    return sheet.status == SheetStatus.DRAFT and sheet.period.state in logic.SCORABLE
-
-
-def scoring_progress(period: Period) -> list[dict]:
-    """Scoring progress per assessor: cells filled of cells expected (a few grouped queries), those
-    the office has to chase first: least filled, then filled but not handed in."""
-    leaves = len(scored_leaves(period.scheme.parsed()))
-    per_assessor = dict(
-        people_of(period).values_list("reviewer_id").annotate(n=Count("id")).values_list("reviewer_id", "n")
-    )
-    filled = dict(
-        Score.objects.filter(period=period)
-        .values_list("person__reviewer_id")
-        .annotate(n=Count("id"))
-        .values_list("person__reviewer_id", "n")
-    )
-    sheets = {s.assessor_id: s for s in Sheet.objects.filter(period=period).select_related("assessor")}
-    names = dict(Person.objects.filter(pk__in=[k for k in per_assessor if k]).values_list("id", "name"))
-    out = []
-    for aid, n in sorted(per_assessor.items(), key=lambda kv: (kv[0] is not None, names.get(kv[0], ""))):
-        if aid is not None and aid not in names:
-            continue
-        sheet = sheets.get(aid)
-        out.append(
-            {
-                "assessor": names.get(aid) or _("Appraisal office"),
-                "people": n,
-                "expected": n * leaves,
-                "filled": filled.get(aid, 0),
-                "sheet": sheet,
-                "submitted": bool(sheet and sheet.status == SheetStatus.SUBMITTED),
-            }
-        )
-    out.sort(key=lambda a: (a["submitted"], a["filled"] / a["expected"] if a["expected"] else 1))
-    return out
 
 
 # --- claims ------------------------------------------------------------------------------------------
@@ -454,7 +404,7 @@ def can_decide_appeal(user, appeal: Appeal) -> bool:
 
 def appeal_scores(appeal: Appeal) -> dict[str, float]:
     """The appellant's stored scores of the period, by leaf key."""
-    scores = Score.objects.filter(period=appeal.period, person=appeal.person)
+    scores = Score.objects.filter(sheet__period=appeal.period, person=appeal.person)
     return dict(scores.values_list("indicator", "value"))
 
 

@@ -141,6 +141,10 @@ class Indicator(Model):
     # An assessor's score below this share of the points must carry a comment (the app enforces it;
     # the computation ignores it). Unset: the period's default applies.
     comment_below: Share | None = None
+    # Who gives an assessor score (source: assessor): ``reviewer`` (the person's reviewer), ``leader``
+    # (the supervising leader of the person's unit) or ``group: <name>`` (the members of a scoring group
+    # of ``scoring_groups``, their marks combined by the group's rule). See kaohe/engine/marks.py.
+    assessor: str = "reviewer"
     indicators: dict[str, Indicator] | None = None
 
 
@@ -440,6 +444,15 @@ class Secondment(Model):
     stage: Literal["base", "total"] = "base"  # combine base scores, or totals after adjustments
 
 
+class ScoringGroup(Model):
+    """A scoring group (考核小组): several assessors whose marks of an indicator are combined.
+    ``min_assessors``: fewer marks are no score (NaN, never 0); ``trimmed_mean`` drops the highest and
+    the lowest mark when there are three or more (seed 003: qualitative indicators cross-checked)."""
+
+    min_assessors: int = Field(default=1, ge=1)
+    combine: Literal["mean", "trimmed_mean"] = "mean"
+
+
 class SanctionLevel(Model):
     """Impact period of a sanction level: months after it (警告 6), or years: the year of the sanction
     and the next (years: 2)."""
@@ -480,6 +493,7 @@ class Scheme(Model):
     pool: Pool | None = None
     pools: dict[str, Pool] = {}
     secondment: Secondment | None = None
+    scoring_groups: dict[str, ScoringGroup] = {}
     routine_grades: list[str] = []  # grades of other period kinds that previous.csv may hold (好 …)
 
     def all_pools(self) -> list[tuple[str, str, Pool]]:

@@ -7,6 +7,7 @@ import re
 
 from kaohe.engine.errors import ProblemList
 from kaohe.engine.formula import FormulaError, parse_formula
+from kaohe.engine.marks import assessor_problems
 from kaohe.engine.scheme import (
     ATTRIBUTES_BUILTIN,
     MAX_DEPTH,
@@ -46,6 +47,8 @@ def check_scheme(s: Scheme, p: ProblemList) -> None:
         p.add("components", "component shares adding up to 100%", _pct(total_share))
     for name, comp in s.components.items():
         _check_component(s, name, comp, p, tracks)
+    for path, expected, found in assessor_problems(s):
+        p.add(path, expected, found)
     for name, adj in s.adjustments.items():
         path = f"adjustments.{name}"
         if adj.source == "claims" and adj.points is None:

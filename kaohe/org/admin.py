@@ -93,7 +93,7 @@ class LeaveInline(admin.TabularInline):
 class SecondmentForm(forms.ModelForm):
     class Meta:
         model = Secondment
-        fields = ["home_unit", "host_unit", "start", "end", "home_share"]
+        fields = ["home_unit", "host_unit", "start", "end", "home_share", "host_assessor"]
 
     def clean(self):
         cleaned = super().clean()
@@ -115,7 +115,7 @@ class SecondmentInline(admin.TabularInline):
     form = SecondmentForm
     fk_name = "person"
     extra = 0
-    raw_id_fields = ["home_unit", "host_unit"]
+    raw_id_fields = ["home_unit", "host_unit", "host_assessor"]
 
 
 @admin.register(Person)
@@ -181,6 +181,7 @@ class PersonAdmin(ServiceModelAdmin):
                     start=obj.start,
                     end=obj.end,
                     home_share=obj.home_share,
+                    host_assessor=obj.host_assessor,
                 ),
                 update=lambda actor, obj, **data: services.update_secondment(
                     actor=actor, secondment=obj, **data
@@ -259,11 +260,11 @@ class TrackAdmin(ServiceModelAdmin):
 
 @admin.register(Secondment)
 class SecondmentAdmin(ServiceModelAdmin):
-    list_display = ["person", "home_unit", "host_unit", "start", "end", "home_share"]
-    list_select_related = ["person", "home_unit", "host_unit"]
+    list_display = ["person", "home_unit", "host_unit", "start", "end", "home_share", "host_assessor"]
+    list_select_related = ["person", "home_unit", "host_unit", "host_assessor"]
     search_fields = ["person__name", "person__staff_no"]
-    raw_id_fields = ["person", "home_unit", "host_unit"]
-    service_fields = ("person", "home_unit", "host_unit", "start", "end", "home_share")
+    raw_id_fields = ["person", "home_unit", "host_unit", "host_assessor"]
+    service_fields = ("person", "home_unit", "host_unit", "start", "end", "home_share", "host_assessor")
 
     def create(self, *, actor, **data):
         return services.create_secondment(actor=actor, **data)

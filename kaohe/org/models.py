@@ -278,6 +278,16 @@ class Secondment(models.Model):
         default=Decimal("50"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
+    # Who scores the person for the host unit (its overall score, 0–100, on their sheet); unset: the
+    # host unit's supervising leader, else the host unit's office.
+    host_assessor = models.ForeignKey(
+        Person,
+        verbose_name=_("host unit's assessor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="host_assessments",
+    )
 
     class Meta:
         verbose_name = _("secondment")

@@ -42,7 +42,7 @@ PERSON_FIELDS = frozenset(
 )
 LEAVE_FIELDS = frozenset({"kind", "start", "end", "note"})
 TRACK_FIELDS = frozenset({"code", "name", "year", "unit"})
-SECONDMENT_FIELDS = frozenset({"home_unit", "host_unit", "start", "end", "home_share"})
+SECONDMENT_FIELDS = frozenset({"home_unit", "host_unit", "start", "end", "home_share", "host_assessor"})
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -389,9 +389,11 @@ def create_secondment(
     home_unit: Unit | None = None,
     end: date | None = None,
     home_share: Decimal | int | str = Decimal("50"),
+    host_assessor: Person | None = None,
 ) -> Secondment:
     """Record that ``person`` works in ``host_unit`` while belonging to ``home_unit`` (by default
-    their own unit); ``home_share`` is the home unit's share (0–100 %) of the evaluation."""
+    their own unit); ``home_share`` is the home unit's share (0–100 %) of the evaluation;
+    ``host_assessor`` scores the person for the host unit (by default the host unit's supervisor)."""
     secondment = Secondment(
         person=person,
         home_unit=home_unit or person.unit,
@@ -399,6 +401,7 @@ def create_secondment(
         start=start,
         end=end,
         home_share=Decimal(str(home_share)),
+        host_assessor=host_assessor or host_unit.supervisor,
     )
     _check_secondment(secondment)
     return _save_new(actor, secondment)

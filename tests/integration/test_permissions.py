@@ -112,6 +112,10 @@ MATRIX = {
     "appraisal:sheets": Row(frozenset({"reviewer", "office"})),
     "appraisal:sheet": Row(frozenset({"reviewer", "office"}), takes="sheet"),
     "appraisal:remind": Row(frozenset({"office"}), takes="sheet", method="post", ok=302),
+    "appraisal:sheet_xlsx": Row(frozenset({"reviewer", "office"}), takes="sheet"),
+    # an empty upload: the form refuses it and the page returns to the sheet
+    "appraisal:sheet_import": Row(frozenset({"reviewer", "office"}), takes="sheet", method="post", ok=302),
+    "appraisal:scoring_groups": Row(frozenset({"office"}), takes="period"),
     "appraisal:claims": Row(frozenset({"staff", "reviewer", "office", "inspector", "outsider"})),
     "appraisal:claim": Row(
         frozenset({"staff", "reviewer", "office", "inspector", "outsider"}), takes="claim"
@@ -159,6 +163,9 @@ MATRIX = {
     "api:put_money": Row(frozenset({"office"}), takes="period", api=True, method="put", ok=422),
     "api:put_unit_grades": Row(frozenset({"office"}), takes="period", api=True, method="put", ok=422),
     "api:put_task_results": Row(frozenset({"office"}), takes="period", api=True, method="put", ok=422),
+    "api:get_sheet": Row(frozenset({"reviewer", "office"}), takes="sheet", api=True),
+    # the matrix's sheet is of a published period: storing is refused with a message
+    "api:put_sheet": Row(frozenset({"reviewer", "office"}), takes="sheet", api=True, method="put", ok=422),
 }
 EXCLUDED_NAMESPACES = {"admin"}  # Django's own admin, guarded by is_staff
 EXCLUDED_NAMES = {"set_language"}  # Django's i18n view: public by design
@@ -295,6 +302,7 @@ def test_every_api_operation_has_a_row_in_the_matrix():
             .replace("{log_id}", "1")
             .replace("{period_id}", "1")
             .replace("{record_id}", "1")
+            .replace("{sheet_id}", "1")
         )
         assert "{" not in concrete, f"add a sample value for the parameter in {path}"
         match = resolve(concrete)

@@ -73,16 +73,16 @@ def decide_appeal(
         if upheld:
             sheet = get_or_create_sheet(period, None)
             for key, value in corrections:
-                task = leaves[key].node.source == "task"
-                Score.objects.update_or_create(
+                # The committee's value replaces every assessor's mark of the indicator: one mark on
+                # the office's sheet (which stands alone even on a scoring group's indicator).
+                Score.objects.filter(sheet__period=period, person=appeal.person, indicator=key).delete()
+                Score.objects.create(
                     period=period,
                     person=appeal.person,
                     indicator=key,
-                    defaults={
-                        "value": value / 100 if task else value,
-                        "sheet": sheet,
-                        "comment": (_("corrected on appeal #%(n)s") % {"n": appeal.pk})[:300],
-                    },
+                    value=value,
+                    sheet=sheet,
+                    comment=(_("corrected on appeal #%(n)s") % {"n": appeal.pk})[:300],
                 )
             appeal.new_result_set = correct(
                 actor=actor, period=period, reason=_("appeal #%(n)s upheld") % {"n": appeal.pk}

@@ -16,6 +16,7 @@ from kaohe.platform.roles import OVERSEE
 
 from .. import logic
 from .. import selectors as sel
+from .. import selectors_sheets as sheets_sel
 from ..choices import PeriodKind
 from ..forms import AdoptSchemeForm, LinkCampaignForm, PeriodActionForm, PeriodForm
 from ..services.periods import (
@@ -93,12 +94,14 @@ def periods(request):
 def period(request, pk: int):
     require_role(request.user, *OVERSEE)
     obj = sel.get_period_for_user(request.user, pk)
+    plan = sheets_sel.sheet_plan(obj)
     return render(
         request,
         "appraisal/period.html",
         {
             "period": obj,
-            "progress": sel.scoring_progress(obj),
+            "progress": sheets_sel.scoring_progress(obj, plan),
+            "groups_without_members": plan.unstaffed,
             "result_sets": obj.result_sets.defer("blob"),
             "claims": sel.claims_of(obj),
             "decisions": obj.decisions.all(),

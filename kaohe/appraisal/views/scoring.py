@@ -1,4 +1,5 @@
-"""Scoring pages: an assessor's sheets, one sheet, reminding an assessor, the KPI import."""
+"""Scoring pages: an assessor's sheets, one sheet (its Excel template and import), reminding an
+assessor, the scoring groups' members, the KPI import."""
 
 from __future__ import annotations
 
@@ -13,11 +14,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaohe.accounts.models import Role
 from kaohe.accounts.scope import require_role
 from kaohe.platform.errors import Refusal
+from kaohe.platform.excel import xlsx_response
 
 from .. import selectors as sel
-from ..forms import KpiUploadForm, SheetForm
+from .. import selectors_sheets as sheets_sel
+from ..forms import GroupMembersForm, KpiUploadForm, SheetForm, SheetUploadForm
+from ..services.scoring import (
+    import_sheet,
+    reopen_sheet,
+    save_kpis,
+    save_sheet,
+    set_group_members,
+    sheets_to_score,
+)
 from ..services.scoring import remind as remind_assessor
-from ..services.scoring import reopen_sheet, save_kpis, save_sheet, sheets_to_score
+from ..sheet_excel import sheet_template
 from .common import OFFICE, fail, period_crumbs, posted
 
 
@@ -34,9 +45,7 @@ def sheets(request):
 
 
 def _sheet_form(request, sheet) -> SheetForm:
-    people = list(sel.sheet_people(sheet).order_by("unit__path", "staff_no"))
-    scores = sel.sheet_scores(sheet, people)
-    return SheetForm(**posted(request), people=people, cols=sel.columns(sheet.period), scores=scores)
+    return SheetForm(**posted(request), view=sheets_sel.sheet_view(sheet))
 
 
 @login_required
@@ -63,7 +72,8 @@ def sheet(request, pk: int):
         {
             "sheet": obj,
             "form": form,
-            "editable": sel.sheet_editable(obj),
+            "editable": sheets_sel.sheet_editable(obj),
+            "upload": SheetUploadForm(),
             "breadcrumb": [(_("Scoring sheets"), reverse("appraisal:sheets")), (str(obj), "")],
         },
     )
@@ -104,5 +114,65 @@ def kpis(request, pk: int):
             "form": form,
             "kpis": sel.kpis_of(obj),
             "breadcrumb": period_crumbs(obj, _("KPIs")),
+        },
+    )
+
+
+@login_required
+@require_GET
+def sheet_xlsx(request, pk: int):
+    """The sheet as a workbook to fill: the assessor's people and only their lines."""
+    require_role(request.user, Role.REVIEWER, Role.OFFICE)
+    obj = sel.get_sheet_for_user(request.user, pk)
+    return xlsx_response(sheet_template(obj), f"评分表-{obj.period.code}.xlsx", fallback="sheet.xlsx")
+
+
+@login_required
+@require_POST
+def sheet_import(request, pk: int):
+    """A filled sheet workbook: all or nothing, every problem by sheet, row and column."""
+    require_role(request.user, Role.REVIEWER, Role.OFFICE)
+    obj = sel.get_sheet_for_user(request.user, pk)
+    form = SheetUploadForm(**posted(request))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, str(e))
+        return redirect("appraisal:sheet", pk)
+    name, rows = form.cleaned_data["file"]
+    try:
+        n = import_sheet(actor=request.user, sheet=obj, rows=rows, sheet_name=name)
+    except Refusal as exc:
+        fail(request, exc)
+    else:
+        messages.success(request, ngettext("%(n)s score stored.", "%(n)s scores stored.", n) % {"n": n})
+    return redirect("appraisal:sheet", pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scoring_groups(request, pk: int):
+    """The office names the members of the scheme's scoring groups (考核小组) for the period."""
+    require_role(request.user, *OFFICE)
+    obj = sel.get_period_for_user(request.user, pk, OFFICE)
+    groups = sheets_sel.scoring_groups(obj)
+    form = GroupMembersForm(**posted(request), groups=[g["name"] for g in groups])
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            set_group_members(actor=request.user, period=obj, group=d["group"], staff_nos=d["staff_nos"])
+        except Refusal as exc:
+            fail(request, exc)
+        else:
+            messages.success(request, _("Members saved."))
+            return redirect("appraisal:scoring_groups", pk)
+    return render(
+        request,
+        "appraisal/scoring_groups.html",
+        {
+            "period": obj,
+            "form": form,
+            "groups": groups,
+            "breadcrumb": period_crumbs(obj, _("Scoring groups")),
         },
     )

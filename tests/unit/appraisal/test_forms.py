@@ -17,6 +17,7 @@ from kaohe.appraisal.forms import (
 )
 from kaohe.appraisal.models import PersonResult
 from kaohe.appraisal.selectors import Column, shown
+from kaohe.appraisal.selectors_sheets import Line, SheetView
 
 COLS = [Column(0, "实绩/党建", "实绩/党建", 60, False), Column(1, "实绩/任务", "实绩/任务", None, True)]
 
@@ -57,26 +58,46 @@ def test_a_stored_score_is_shown_as_typed_and_a_tasks_rate_in_percent():
     assert shown(None, task=True) == ""
 
 
+DANGJIAN = Line("实绩/党建", "党建", 60.0)
+YEWU = Line("实绩/业务", "业务", 40.0)
+
+
+def _view(people, lines, scores):
+    return SheetView(people=people, lines=lines, scores=scores, no_track=0)
+
+
 def test_a_sheets_cells_become_the_services_entries_empty_ones_clearing():
     people = [SimpleNamespace(pk=7), SimpleNamespace(pk=9)]
     stored = {(7, "实绩/党建"): SimpleNamespace(value=50.0, comment="旧")}
-    data = {"s-7-0": "55", "c-7-0": " 好 ", "s-7-1": "", "s-9-0": "", "s-9-1": "80", "submit": "1"}
-    form = SheetForm(data, people=people, cols=COLS, scores=stored)
+    lines = {7: [DANGJIAN, YEWU], 9: [DANGJIAN, YEWU]}
+    data = {"s-7-0": "55", "c-7-0": " 好 ", "s-7-1": "", "s-9-0": "", "s-9-1": "30", "submit": "1"}
+    form = SheetForm(data, view=_view(people, lines, stored))
     assert form.is_valid(), form.errors
     assert form.entries() == [
         (7, "实绩/党建", 55.0, " 好 "),
-        (7, "实绩/任务", None, ""),
+        (7, "实绩/业务", None, ""),
         (9, "实绩/党建", None, ""),
-        (9, "实绩/任务", 80.0, ""),
+        (9, "实绩/业务", 30.0, ""),
     ]
     assert form.cleaned_data["submit"] and not form.cleaned_data["reopen"]
-    unbound = SheetForm(None, people=people, cols=COLS, scores=stored)
+    unbound = SheetForm(None, view=_view(people, lines, stored))
     first = unbound.rows[0]["cells"][0]
     assert (first["value"].value(), first["comment"].value()) == ("50", "旧")
 
 
+def test_a_person_has_cells_only_for_their_own_lines():
+    people = [SimpleNamespace(pk=7), SimpleNamespace(pk=9)]
+    form = SheetForm({"s-9-0": "10"}, view=_view(people, {7: [YEWU], 9: [DANGJIAN]}, {}))
+    assert [c.key for c in form.cols] == ["实绩/业务", "实绩/党建"]
+    assert [cell is None for cell in form.rows[0]["cells"]] == [False, True]
+    assert [cell is None for cell in form.rows[1]["cells"]] == [True, False]
+    assert form.is_valid(), form.errors
+    # a field posted for a line that is not the person's is never read
+    assert form.entries() == [(7, "实绩/业务", None, ""), (9, "实绩/党建", None, "")]
+
+
 def test_a_bad_cell_keeps_its_place_in_the_sheet():
-    form = SheetForm({"s-7-1": "x1"}, people=[SimpleNamespace(pk=7)], cols=COLS, scores={})
+    form = SheetForm({"s-7-1": "x1"}, view=_view([SimpleNamespace(pk=7)], {7: [DANGJIAN, YEWU]}, {}))
     assert not form.is_valid()
     assert form.errors == {"s-7-1": ["x1 is not a number."]}
     assert form.rows[0]["cells"][1]["value"].errors == ["x1 is not a number."]
