@@ -26,6 +26,7 @@ from kaohe.worklog.models import Stat
 from kaohe.worklog.workdays import month_starts
 
 from .choices import ClaimStatus
+from .inputs_personal import personal_table
 from .models import (
     IDENTITY_WORDS,
     POST_LEVEL_WORDS,
@@ -38,6 +39,7 @@ from .models import (
     PersonResult,
     Score,
 )
+from .personal_rules import personal_nodes
 
 
 def all_leaves(scheme: Scheme) -> dict:
@@ -124,6 +126,7 @@ def gather(period: Period, scheme: Scheme) -> tuple[PeriodData, list[int]]:
     data.claims = _claims(period, index)
     data.ballots = _ballots(period, index)
     data.previous = _previous(period, index)
+    data.personal = personal_table(period, personal_nodes(all_leaves(scheme)), index)
     data.sources = {t: t for t in ("people", "scores", "tasks", "kpis", "claims", "ballots", "previous")}
     return data, ids
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import followup_views, output_views
-from .views import appeals, claims, committee, periods, results, schemes, scoring
+from .views import appeals, claims, committee, periods, personal, results, schemes, scoring
 
 app_name = "appraisal"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("periods/<int:pk>/", periods.period, name="period"),
     path("periods/<int:pk>/action/", periods.period_action, name="period_action"),
     path("periods/<int:pk>/kpis/", scoring.kpis, name="kpis"),
+    path("periods/<int:pk>/personal/", personal.personal, name="personal"),
+    path("periods/<int:pk>/personal/import/", personal.personal_import, name="personal_import"),
+    path("periods/<int:pk>/personal/<int:person>/", personal.personal_person, name="personal_person"),
     path("periods/<int:pk>/results/", results.results, name="results"),
     path("periods/<int:pk>/committee/", committee.committee, name="committee"),
     path("sheets/", scoring.sheets, name="sheets"),

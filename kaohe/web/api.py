@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, django_auth
 
 from kaohe.accounts.services import user_for_token
 from kaohe.appraisal.api import router as appraisal_router
+from kaohe.appraisal.api_personal import router as personal_router
 from kaohe.ballot.api import router as ballot_router
 from kaohe.org.api import router as org_router
 from kaohe.worklog.api import router as worklog_router
@@ -51,3 +52,4 @@ api.add_router("/", org_router)
 api.add_router("/", worklog_router)
 api.add_router("/ballots/", ballot_router)
 api.add_router("/appraisal/", appraisal_router)
+api.add_router("/appraisal/", personal_router)

@@ -22,6 +22,7 @@ from ..choices import SheetStatus
 from ..inputs import kpi_leaves, people_of, scored_leaves
 from ..models import Kpi, Period, Score, Sheet
 from ..selectors import periods_for_user, periods_to_score, sheet_people, sheets_for_user
+from .personal import missing_personal_scores, save_personal_scores
 
 
 def get_or_create_sheet(period: Period, assessor: Person | None) -> Sheet:
@@ -61,6 +62,7 @@ def save_sheet(
         raise Refusal(_("This sheet has been submitted."))
     leaves = scored_leaves(period.scheme.parsed())
     allowed = set(sheet_people(sheet).values_list("id", flat=True))
+    entries, personal = save_personal_scores(sheet=sheet, entries=entries)
     keep, drop = [], []
     for pid, key, value, comment in entries:
         if pid not in allowed:
@@ -104,6 +106,7 @@ def save_sheet(
     if submit:
         expected = len(allowed) * len(leaves)
         have = Score.objects.filter(period=period, person_id__in=allowed, indicator__in=list(leaves)).count()
+        have -= missing_personal_scores(sheet)
         if have < expected:
             raise Refusal(
                 ngettext(
@@ -120,7 +123,7 @@ def save_sheet(
         actor=actor,
         action="appraisal.sheet.submit" if submit else "appraisal.sheet.save",
         obj=sheet,
-        after={"scores": len(keep), "cleared": len(drop)},
+        after={"scores": len(keep), "cleared": len(drop), "personal": personal},
     )
     return sheet
 

@@ -15,7 +15,9 @@ from kaohe.accounts.scope import require_role
 from kaohe.platform.errors import Refusal
 
 from .. import selectors as sel
-from ..forms import KpiUploadForm, SheetForm
+from ..forms import KpiUploadForm
+from ..forms_personal import SheetWithPersonalForm
+from ..selectors_personal import personal_rows
 from ..services.scoring import remind as remind_assessor
 from ..services.scoring import reopen_sheet, save_kpis, save_sheet, sheets_to_score
 from .common import OFFICE, fail, period_crumbs, posted
@@ -33,10 +35,13 @@ def sheets(request):
     )
 
 
-def _sheet_form(request, sheet) -> SheetForm:
+def _sheet_form(request, sheet) -> SheetWithPersonalForm:
     people = list(sel.sheet_people(sheet).order_by("unit__path", "staff_no"))
     scores = sel.sheet_scores(sheet, people)
-    return SheetForm(**posted(request), people=people, cols=sel.columns(sheet.period), scores=scores)
+    personal = personal_rows(sheet.period, people)
+    return SheetWithPersonalForm(
+        **posted(request), people=people, cols=sel.columns(sheet.period), scores=scores, personal=personal
+    )
 
 
 @login_required

@@ -1,0 +1,264 @@
+"""Personal indicators (个性指标 / 私人定制): the reviewer or the office sets each person's own
+indicators within the scheme's limit, one person at a time or by an Excel import (all or nothing),
+and the assessor's sheet stores their scores. Every write checks first and writes nothing on a
+problem; each records its audit event."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kaohe.audit.services import record
+from kaohe.org.models import Person
+from kaohe.platform.errors import Refusal
+
+from ..inputs import people_of
+from ..models import Period, PersonalIndicator, Sheet
+from ..personal_rules import Item, Node, check, check_score, describe, problems
+from ..personal_rules import number as as_points
+from ..selectors_personal import SETTABLE, period_nodes, settable_people, sheet_personal
+
+PERSONAL_KEY = "personal#"  # a sheet entry's key for a personal indicator: "personal#<id>"
+
+
+def _check_open(period: Period) -> None:
+    if period.state not in SETTABLE:
+        raise Refusal(_("Personal indicators are set only while the period is open or in scoring."))
+
+
+def _node(nodes: dict[str, Node], key: str) -> Node:
+    node = nodes.get(key)
+    if node is None:
+        if not nodes:
+            raise Refusal(_("The scheme of this period has no personal indicators."), field="node")
+        raise Refusal(
+            _("%(node)s is not a personal indicator of the scheme (expected one of %(nodes)s).")
+            % {"node": key, "nodes": ", ".join(nodes)},
+            field="node",
+        )
+    return node
+
+
+def _replace(*, actor, period: Period, person_id: int, node: str, items: list[Item]) -> dict:
+    """Make the person's indicators under ``node`` exactly ``items`` (checked already). An indicator
+    kept by name keeps its score unless its points change; the others are deleted or created."""
+    existing = {
+        pi.name: pi
+        for pi in PersonalIndicator.objects.select_for_update().filter(
+            period=period, person_id=person_id, node=node
+        )
+    }
+    before = [[pi.name, str(pi.points), pi.target] for pi in existing.values()]
+    create, update = [], []
+    for pos, item in enumerate(items):
+        name = item.name.strip()
+        pi = existing.pop(name, None)
+        if pi is None:
+            create.append(
+                PersonalIndicator(
+                    period=period,
+                    person_id=person_id,
+                    node=node,
+                    name=name,
+                    points=item.points,
+                    target=item.target.strip(),
+                    position=pos,
+                    set_by=actor if getattr(actor, "pk", None) else None,
+                )
+            )
+            continue
+        if pi.points != item.points:
+            pi.score, pi.comment, pi.sheet = None, "", None  # scored out of other points: score again
+        pi.points, pi.target, pi.position = item.points, item.target.strip(), pos
+        update.append(pi)
+    if existing:
+        PersonalIndicator.objects.filter(pk__in=[pi.pk for pi in existing.values()]).delete()
+    if update:
+        PersonalIndicator.objects.bulk_update(
+            update, ["points", "target", "position", "score", "comment", "sheet"]
+        )
+    if create:
+        PersonalIndicator.objects.bulk_create(create)
+    return {
+        "node": node,
+        "before": before,
+        "after": [[i.name.strip(), str(i.points), i.target] for i in items],
+    }
+
+
+@transaction.atomic
+def set_personal_indicators(*, actor, period: Period, person: Person, sets: dict[str, list[Item]]) -> int:
+    """Set ``person``'s own indicators under each of the scheme's personal nodes named in ``sets``
+    (node key → indicators; an empty list clears them). Refused, naming the indicator and the field,
+    beyond the scheme's ``max_count``, when the points (weights) do not add up to the node's points
+    (100%), for a person the actor does not set, or once the period is past scoring; nothing is
+    written then. Returns the number of indicators set."""
+    _check_open(period)
+    nodes = period_nodes(period)
+    if not sets:
+        raise Refusal(_("No personal indicator was given."), field="node")
+    if not settable_people(actor, period).filter(pk=person.pk).exists():
+        raise Refusal(_("You do not set the indicators of %(name)s.") % {"name": person.name}, field="person")
+    for key, items in sets.items():
+        node = _node(nodes, key)
+        check(node, items, node.name if len(nodes) > 1 else "")
+    changes = [
+        _replace(actor=actor, period=period, person_id=person.pk, node=key, items=items)
+        for key, items in sets.items()
+    ]
+    record(
+        actor=actor,
+        action="appraisal.personal.set",
+        obj=person,
+        before={"period": period.code, "nodes": {c["node"]: c["before"] for c in changes}},
+        after={"period": period.code, "nodes": {c["node"]: c["after"] for c in changes}},
+    )
+    return sum(len(items) for items in sets.values())
+
+
+# --- the Excel import -----------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = {
+    "person": "工号",
+    "node": "考核指标",
+    "name": "个性指标",
+    "points": "分值",
+    "target": "目标",
+}
+
+
+def _at(sheet: str, row: int, column: str, problem: str) -> str:
+    return _("sheet %(sheet)s, row %(row)s, column %(column)s: %(problem)s") % {
+        "sheet": sheet,
+        "row": row,
+        "column": column,
+        "problem": problem,
+    }
+
+
+@transaction.atomic
+def import_personal_indicators(*, actor, period: Period, sheet: str, rows: list[tuple[int, dict]]) -> int:
+    """Set the indicators of every (person, node) the rows name, from ``rows`` of a worksheet (Excel
+    row number, {person, node, name, points, target}). A person and node in the file gets exactly its
+    rows; those not in the file are left as they are. Every problem is reported with its sheet, row
+    and column, and nothing is written unless there is none. Returns the indicators set."""
+    _check_open(period)
+    nodes = period_nodes(period)
+    if not nodes:
+        raise Refusal(_("The scheme of this period has no personal indicators."))
+    staff = dict(settable_people(actor, period).values_list("staff_no", "id"))
+    in_period = set(people_of(period).values_list("staff_no", flat=True))
+    only = next(iter(nodes)) if len(nodes) == 1 else None
+    errors: list[str] = []
+    groups: dict[tuple[int, str], list[tuple[int, Item]]] = defaultdict(list)
+    for number, row in rows:
+        errors_before = len(errors)
+        no = str(row.get("person") or "").strip()
+        pid = staff.get(no)
+        if pid is None:
+            problem = (
+                _("you do not set the indicators of %(no)s.")
+                if no in in_period
+                else _("no person %(no)s in this period's unit.")
+            )
+            errors.append(_at(sheet, number, IMPORT_COLUMNS["person"], problem % {"no": no or "—"}))
+        key = str(row.get("node") or "").strip() or (only or "")
+        key = next((k for k in nodes if k == key or k.endswith("/" + key)), key)
+        if key not in nodes:
+            errors.append(
+                _at(
+                    sheet,
+                    number,
+                    IMPORT_COLUMNS["node"],
+                    _("expected one of %(nodes)s, found %(found)s.")
+                    % {"nodes": ", ".join(nodes), "found": key or "—"},
+                )
+            )
+        points = as_points(row.get("points"))
+        if points is None:
+            errors.append(
+                _at(
+                    sheet,
+                    number,
+                    IMPORT_COLUMNS["points"],
+                    _("expected a number with at most two decimals, found %(found)s.")
+                    % {"found": row.get("points") if row.get("points") not in (None, "") else "—"},
+                )
+            )
+        if len(errors) == errors_before and pid is not None and points is not None:
+            item = Item(str(row.get("name") or ""), points, str(row.get("target") or ""))
+            groups[(pid, key)].append((number, item))
+    numbers = {pid: no for no, pid in staff.items()}
+    for (pid, key), numbered in groups.items():
+        items = [item for _n, item in numbered]
+        for p in problems(nodes[key], items):
+            number = numbered[p.item - 1][0] if p.item else numbered[0][0]
+            column = IMPORT_COLUMNS.get(p.field, IMPORT_COLUMNS["name"])
+            errors.append(_at(sheet, number, column, f"{numbers[pid]} {describe(p)}"))
+    if errors:
+        raise Refusal("\n".join(errors))
+    total = 0
+    for (pid, key), numbered in groups.items():
+        items = [item for _n, item in numbered]
+        _replace(actor=actor, period=period, person_id=pid, node=key, items=items)
+        total += len(items)
+    record(
+        actor=actor,
+        action="appraisal.personal.import",
+        obj=period,
+        after={"people": len({pid for pid, _k in groups}), "indicators": total},
+    )
+    return total
+
+
+# --- scores from the sheet ------------------------------------------------------------------------------
+
+
+def is_personal(key: str) -> bool:
+    return key.startswith(PERSONAL_KEY)
+
+
+def save_personal_scores(
+    *, sheet: Sheet, entries: Iterable[tuple[int, str, float | None, str]]
+) -> tuple[list[tuple[int, str, float | None, str]], int]:
+    """Store the sheet's scores of personal indicators (entries keyed ``personal#<id>``) inside the
+    sheet's save, and return the other entries and the number stored. The indicator must belong to
+    a person of the sheet, and the score lie within its points."""
+    Entry = tuple[int, str, float | None, str]
+    rest: list[Entry] = []
+    mine: list[Entry] = []
+    for entry in entries:
+        (mine if is_personal(entry[1]) else rest).append(entry)
+    if not mine:
+        return rest, 0
+    period = sheet.period
+    nodes = period_nodes(period)
+    known = {pi.pk: pi for pi in sheet_personal(sheet).select_for_update()}
+    changed = []
+    for pid, key, value, comment in mine:
+        try:
+            pi = known[int(key.removeprefix(PERSONAL_KEY))]
+        except (KeyError, ValueError):
+            raise Refusal(
+                _("%(indicator)s is not a personal indicator on this sheet.") % {"indicator": key}
+            ) from None
+        if pi.person_id != pid:
+            raise Refusal(_("%(indicator)s is not a personal indicator on this sheet.") % {"indicator": key})
+        if value is not None:
+            check_score(nodes[pi.node], pi.name, pi.points, value)
+        pi.score, pi.comment, pi.sheet = (
+            value,
+            (comment or "").strip()[:300],
+            sheet if value is not None else None,
+        )
+        changed.append(pi)
+    PersonalIndicator.objects.bulk_update(changed, ["score", "comment", "sheet"])
+    return rest, sum(1 for pi in changed if pi.score is not None)
+
+
+def missing_personal_scores(sheet: Sheet) -> int:
+    """The sheet's personal indicators without a score (a sheet is submitted only without any)."""
+    return sheet_personal(sheet).filter(score__isnull=True).count()
