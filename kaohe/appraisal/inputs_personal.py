@@ -1,19 +1,24 @@
 """Gathering a period's personal indicators (个性指标) as the engine's ``PeriodData.personal`` table:
 person, node, indicator, points, score — one query over the period.
 
-A person without any indicator under a node has no row for it (missing, never 0); an indicator not
-scored yet has a NaN score. Readiness (``selectors_personal.personal_gaps``) reports both before a
-computation. Under a node without points, an indicator's weight is its points and its 0–100 score is
+A person without any indicator under a node has no row for it (missing, never 0: readiness,
+``selectors_personal.personal_gaps``, reports them). An indicator set but not scored yet refuses the
+gathering, naming it: the engine would make the person's total NaN. Under a node without points, an indicator's weight is its points and its 0–100 score is
 scaled to it, so the engine's Σ score ÷ Σ points is the weighted mean."""
 
 from __future__ import annotations
 
 import numpy as np
+from django.utils.translation import ngettext
 
 from kaohe.engine import Codes, Table
+from kaohe.org.models import Person
+from kaohe.platform.errors import Refusal
 
 from .models import Period, PersonalIndicator
 from .personal_rules import Node, engine_row
+
+MAX_NAMED = 10  # indicators named in the refusal
 
 
 def personal_table(period: Period, nodes: dict[str, Node], index: dict[int, int]) -> Table:
@@ -30,6 +35,9 @@ def personal_table(period: Period, nodes: dict[str, Node], index: dict[int, int]
     ]
     if not rows:
         return Table.empty()
+    unscored = [r for r in rows if r[4] is None]
+    if unscored:
+        _refuse(unscored)
     values = [engine_row(nodes[node], points, score) for _pid, node, _name, points, score in rows]
     t = Table(person=np.fromiter((index[r[0]] for r in rows), dtype=np.int64, count=len(rows)))
     t.columns["points"] = np.array([v[0] for v in values], dtype=np.float64)
@@ -37,3 +45,19 @@ def personal_table(period: Period, nodes: dict[str, Node], index: dict[int, int]
     t.columns["node"] = Codes.from_values([r[1] for r in rows])
     t.columns["indicator"] = Codes.from_values([r[2] for r in rows])
     return t
+
+
+def _refuse(unscored: list[tuple]) -> None:
+    """An indicator set but not scored is missing: the computation waits for its score rather than
+    count it as 0 (or store NaN totals). The message names the first people and indicators."""
+    names = dict(Person.objects.filter(pk__in={r[0] for r in unscored[:MAX_NAMED]}).values_list("pk", "name"))
+    shown = "、".join(f"{names.get(r[0], r[0])}（{r[2]}）" for r in unscored[:MAX_NAMED])
+    more = len(unscored) - MAX_NAMED
+    raise Refusal(
+        ngettext(
+            "%(n)s personal indicator has no score yet: %(shown)s. Score it on the sheet first.",
+            "%(n)s personal indicators have no score yet: %(shown)s. Score them on the sheet first.",
+            len(unscored),
+        )
+        % {"n": len(unscored), "shown": shown + ("…" if more > 0 else "")}
+    )

@@ -117,6 +117,7 @@ def matrix_objects(objs: dict) -> dict:
     return objs | {
         "scheme": sch,
         "period": p,
+        "period_person": (p, person),
         "sheet": sheet,
         "claim": claim,
         "evidence": ev,

@@ -1,7 +1,6 @@
 """Personal indicators (个性指标): setting them within the scheme's limit, the import (all or
 nothing), the sheet's rows, what gather delivers, and the audit trail."""
 
-import math
 from decimal import Decimal
 
 import pytest
@@ -206,14 +205,19 @@ def test_gather_delivers_the_personal_table_and_leaves_the_missing_missing(org):
     p = period_004(org.root)
     set_personal_indicators(actor=org.users["office"], period=p, person=org.a2, sets={NODE: three()})
     PersonalIndicator.objects.filter(person=org.a2, name="招商引资").update(score=19)
+    gaps = personal_gaps(p)[NODE]
+    assert gaps == sorted([("A001", "张一"), ("A002", "李二"), ("B001", "王三")])  # unset, or unscored
+    with pytest.raises(
+        Refusal, match="2 personal indicators have no score yet: 李二（项目推进）、李二（信访化解）"
+    ):
+        gather(p, p.scheme.parsed())  # not counted as 0, and no NaN total stored
+    PersonalIndicator.objects.filter(person=org.a2).exclude(name="招商引资").update(score=15)
     data, ids = gather(p, p.scheme.parsed())
     t = data.personal
     assert len(t) == 3 and set(t.person.tolist()) == {ids.index(org.a2.pk)}  # a1, b1: no rows (missing)
-    assert t.num("points").tolist() == [20.0, 20.0, 20.0]
-    score = t.num("score")
-    assert score[0] == 19 and math.isnan(score[1]) and math.isnan(score[2])  # unscored: NaN, not 0
-    gaps = personal_gaps(p)[NODE]
-    assert gaps == sorted([("A001", "张一"), ("A002", "李二"), ("B001", "王三")])
+    assert t.num("points").tolist() == [20.0, 20.0, 20.0] and t.num("score").tolist() == [19.0, 15.0, 15.0]
+    assert [t.code("indicator").value(i) for i in range(3)] == ["招商引资", "项目推进", "信访化解"]
+    assert personal_gaps(p)[NODE] == [("A001", "张一"), ("B001", "王三")]
 
 
 def test_under_weights_a_score_out_of_100_is_scaled_to_its_weight(org):
