@@ -127,8 +127,9 @@ class SheetWithPersonalForm(SheetForm):
     """A sheet and, below it, the personal indicators of its people: ``ps-<id>`` the score and
     ``pc-<id>`` its comment; their entries are keyed ``personal#<id>``."""
 
-    def __init__(self, *args, personal: list[tuple[PersonalIndicator, float]], **kwargs):
+    def __init__(self, *args, personal: list[tuple[PersonalIndicator, float]], has_personal: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.has_personal = has_personal  # the scheme has personal nodes: the page links to setting them
         self.personal = [pi for pi, _top in personal]
         self.tops = {pi.pk: top for pi, top in personal}
         for pi in self.personal:

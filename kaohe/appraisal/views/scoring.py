@@ -17,7 +17,7 @@ from kaohe.platform.errors import Refusal
 from .. import selectors as sel
 from ..forms import KpiUploadForm
 from ..forms_personal import SheetWithPersonalForm
-from ..selectors_personal import personal_rows
+from ..selectors_personal import period_nodes, personal_rows
 from ..services.scoring import remind as remind_assessor
 from ..services.scoring import reopen_sheet, save_kpis, save_sheet, sheets_to_score
 from .common import OFFICE, fail, period_crumbs, posted
@@ -40,7 +40,12 @@ def _sheet_form(request, sheet) -> SheetWithPersonalForm:
     scores = sel.sheet_scores(sheet, people)
     personal = personal_rows(sheet.period, people)
     return SheetWithPersonalForm(
-        **posted(request), people=people, cols=sel.columns(sheet.period), scores=scores, personal=personal
+        **posted(request),
+        people=people,
+        cols=sel.columns(sheet.period),
+        scores=scores,
+        personal=personal,
+        has_personal=bool(period_nodes(sheet.period)),
     )
 
 
