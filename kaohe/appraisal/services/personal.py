@@ -21,6 +21,7 @@ from ..personal_rules import Item, Node, check, check_score, describe, problems
 from ..personal_rules import number as as_points
 from ..selectors_personal import SETTABLE, period_nodes, settable_people, sheet_personal
 
+BATCH = 5_000  # rows per statement of the import's writes
 PERSONAL_KEY = "personal#"  # a sheet entry's key for a personal indicator: "personal#<id>"
 
 
@@ -42,51 +43,61 @@ def _node(nodes: dict[str, Node], key: str) -> Node:
     return node
 
 
-def _replace(*, actor, period: Period, person_id: int, node: str, items: list[Item]) -> dict:
-    """Make the person's indicators under ``node`` exactly ``items`` (checked already). An indicator
-    kept by name keeps its score unless its points change; the others are deleted or created."""
-    existing = {
-        pi.name: pi
-        for pi in PersonalIndicator.objects.select_for_update().filter(
-            period=period, person_id=person_id, node=node
-        )
-    }
-    before = [[pi.name, str(pi.points), pi.target] for pi in existing.values()]
-    create, update = [], []
-    for pos, item in enumerate(items):
-        name = item.name.strip()
-        pi = existing.pop(name, None)
-        if pi is None:
-            create.append(
-                PersonalIndicator(
-                    period=period,
-                    person_id=person_id,
-                    node=node,
-                    name=name,
-                    points=item.points,
-                    target=item.target.strip(),
-                    position=pos,
-                    set_by=actor if getattr(actor, "pk", None) else None,
+def _replace(*, actor, period: Period, sets: dict[tuple[int, str], list[Item]]) -> dict:
+    """Make each (person id, node)'s indicators exactly its items (checked already), set-based: one
+    read, then at most one delete, one update and one insert. An indicator kept by name keeps its
+    score unless its points change; the others are deleted or created. Returns (person id, node) →
+    {"before": …, "after": …} as [name, points, target] lists, for the audit trail."""
+    existing: dict[tuple[int, str], dict[str, PersonalIndicator]] = defaultdict(dict)
+    people = {pid for pid, _node in sets}
+    rows = PersonalIndicator.objects.select_for_update().filter(period=period, node__in={n for _p, n in sets})
+    if len(people) <= BATCH:  # a large import reads the period's rows whole rather than bind 100,000 ids
+        rows = rows.filter(person_id__in=people)
+    for row in rows:
+        if (row.person_id, row.node) in sets:
+            existing[(row.person_id, row.node)][row.name] = row
+    setter = actor if getattr(actor, "pk", None) else None
+    create: list[PersonalIndicator] = []
+    update: list[PersonalIndicator] = []
+    delete: list[int] = []
+    changes = {}
+    for (pid, node), items in sets.items():
+        mine = existing.get((pid, node), {})
+        changes[(pid, node)] = {
+            "before": [[pi.name, str(pi.points), pi.target] for pi in mine.values()],
+            "after": [[i.name.strip(), str(i.points), i.target.strip()] for i in items],
+        }
+        for pos, item in enumerate(items):
+            name = item.name.strip()
+            pi = mine.pop(name, None)
+            if pi is None:
+                create.append(
+                    PersonalIndicator(
+                        period=period,
+                        person_id=pid,
+                        node=node,
+                        name=name,
+                        points=item.points,
+                        target=item.target.strip(),
+                        position=pos,
+                        set_by=setter,
+                    )
                 )
-            )
-            continue
-        if pi.points != item.points:
-            pi.score, pi.comment, pi.sheet = None, "", None  # scored out of other points: score again
-        pi.points, pi.target, pi.position = item.points, item.target.strip(), pos
-        update.append(pi)
-    if existing:
-        PersonalIndicator.objects.filter(pk__in=[pi.pk for pi in existing.values()]).delete()
+                continue
+            if pi.points != item.points:
+                pi.score, pi.comment, pi.sheet = None, "", None  # scored out of other points: score again
+            pi.points, pi.target, pi.position = item.points, item.target.strip(), pos
+            update.append(pi)
+        delete += [pi.pk for pi in mine.values()]
+    for i in range(0, len(delete), BATCH):
+        PersonalIndicator.objects.filter(pk__in=delete[i : i + BATCH]).delete()
     if update:
         PersonalIndicator.objects.bulk_update(
-            update, ["points", "target", "position", "score", "comment", "sheet"]
+            update, ["points", "target", "position", "score", "comment", "sheet"], batch_size=BATCH
         )
     if create:
-        PersonalIndicator.objects.bulk_create(create)
-    return {
-        "node": node,
-        "before": before,
-        "after": [[i.name.strip(), str(i.points), i.target] for i in items],
-    }
+        PersonalIndicator.objects.bulk_create(create, batch_size=BATCH)
+    return changes
 
 
 @transaction.atomic
@@ -105,16 +116,13 @@ def set_personal_indicators(*, actor, period: Period, person: Person, sets: dict
     for key, items in sets.items():
         node = _node(nodes, key)
         check(node, items, node.name if len(nodes) > 1 else "")
-    changes = [
-        _replace(actor=actor, period=period, person_id=person.pk, node=key, items=items)
-        for key, items in sets.items()
-    ]
+    changes = _replace(actor=actor, period=period, sets={(person.pk, k): items for k, items in sets.items()})
     record(
         actor=actor,
         action="appraisal.personal.set",
         obj=person,
-        before={"period": period.code, "nodes": {c["node"]: c["before"] for c in changes}},
-        after={"period": period.code, "nodes": {c["node"]: c["after"] for c in changes}},
+        before={"period": period.code, "nodes": {k: c["before"] for (_p, k), c in changes.items()}},
+        after={"period": period.code, "nodes": {k: c["after"] for (_p, k), c in changes.items()}},
     )
     return sum(len(items) for items in sets.values())
 
@@ -200,11 +208,9 @@ def import_personal_indicators(*, actor, period: Period, sheet: str, rows: list[
             errors.append(_at(sheet, number, column, f"{numbers[pid]} {describe(p)}"))
     if errors:
         raise Refusal("\n".join(errors))
-    total = 0
-    for (pid, key), numbered in groups.items():
-        items = [item for _n, item in numbered]
-        _replace(actor=actor, period=period, person_id=pid, node=key, items=items)
-        total += len(items)
+    sets = {group: [item for _n, item in numbered] for group, numbered in groups.items()}
+    _replace(actor=actor, period=period, sets=sets)
+    total = sum(len(items) for items in sets.values())
     record(
         actor=actor,
         action="appraisal.personal.import",
