@@ -58,7 +58,9 @@ class SetIn(Schema):
     """Node key (e.g. ``绩效评分/个性指标``) → the person's indicators under it (an empty list clears)."""
 
     model_config = ConfigDict(extra="forbid")
-    sets: Annotated[dict[NodeKey, list[IndicatorIn]], Field(max_length=20)] = {}
+    sets: Annotated[
+        dict[NodeKey, Annotated[list[IndicatorIn], Field(max_length=50)]], Field(max_length=20)
+    ] = {}
 
 
 def _indicator(pi: PersonalIndicator) -> IndicatorOut:

@@ -173,3 +173,26 @@ def test_preset_004_computes_with_personal_indicators_set_and_scored_from_the_pa
     assert comps["A001"] == pytest.approx(0.4 * 90 + 0.6 * 51 / 60 * 100)
     assert comps["A002"] == pytest.approx(0.4 * 90 + 0.6 * 50 / 60 * 100)
     assert comps["B001"] == pytest.approx(0.4 * 90 + 0.6 * 54 / 60 * 100)
+
+
+@pytest.mark.parametrize(
+    "indicator",
+    [
+        {"name": "甲", "points": "NaN"},
+        {"name": "甲", "points": "Infinity"},
+        {"name": "甲", "points": "1e400"},
+        {"name": "甲\x00", "points": 60},
+        {"name": "甲" * 201, "points": 60},
+        {"name": "甲", "points": 60, "extra": 1},
+    ],
+)
+def test_bad_api_input_is_a_client_error_and_writes_nothing(org, indicator):
+    p = period_004(org.root)
+    _t, raw = create_api_token(actor=None, user=org.users["office"], name="bot")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    body = {"sets": {NODE: [indicator]}}
+    response = api.put(
+        f"/api/appraisal/periods/{p.pk}/personal/{org.a2.pk}", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert not PersonalIndicator.objects.exists()
