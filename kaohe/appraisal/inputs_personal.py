@@ -9,6 +9,8 @@ scaled to it, so the engine's Σ score ÷ Σ points is the weighted mean."""
 from __future__ import annotations
 
 import numpy as np
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.utils.translation import ngettext
 
 from kaohe.engine import Codes, Table
@@ -16,7 +18,7 @@ from kaohe.org.models import Person
 from kaohe.platform.errors import Refusal
 
 from .models import Period, PersonalIndicator
-from .personal_rules import Node, engine_row
+from .personal_rules import Node, engine_scores
 
 MAX_NAMED = 10  # indicators named in the refusal
 
@@ -26,23 +28,27 @@ def personal_table(period: Period, nodes: dict[str, Node], index: dict[int, int]
     ``index`` (person id → row)."""
     if not nodes:
         return Table.empty()
-    rows = [
-        r
-        for r in PersonalIndicator.objects.filter(period=period, node__in=list(nodes)).values_list(
-            "person_id", "node", "name", "points", "score"
-        )
-        if r[0] in index
-    ]
+    qs = (
+        PersonalIndicator.objects.filter(period=period, node__in=list(nodes))
+        .annotate(p=Cast("points", FloatField()))
+        .values_list("person_id", "node", "name", "p", "score")
+    )
+    rows = [r for r in qs if r[0] in index]
     if not rows:
         return Table.empty()
     unscored = [r for r in rows if r[4] is None]
     if unscored:
         _refuse(unscored)
-    values = [engine_row(nodes[node], points, score) for _pid, node, _name, points, score in rows]
+    node = Codes.from_values([r[1] for r in rows])
+    points = np.fromiter((r[3] for r in rows), dtype=np.float64, count=len(rows))
+    score = np.fromiter((r[4] for r in rows), dtype=np.float64, count=len(rows))
+    for code, key in enumerate(node.names):
+        sel = node.codes == code
+        score[sel] = engine_scores(nodes[key], points[sel], score[sel])
     t = Table(person=np.fromiter((index[r[0]] for r in rows), dtype=np.int64, count=len(rows)))
-    t.columns["points"] = np.array([v[0] for v in values], dtype=np.float64)
-    t.columns["score"] = np.array([v[1] for v in values], dtype=np.float64)
-    t.columns["node"] = Codes.from_values([r[1] for r in rows])
+    t.columns["points"] = points
+    t.columns["score"] = score
+    t.columns["node"] = node
     t.columns["indicator"] = Codes.from_values([r[2] for r in rows])
     return t
 

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 from kaohe.platform.errors import Refusal
@@ -168,13 +169,11 @@ def check_score(node: Node, name: str, points: Decimal | float, value: float) ->
         )
 
 
-def engine_row(node: Node, points: Decimal | float, score: float | None) -> tuple[float, float]:
-    """(points, score) as the engine reads them (Σ score ÷ Σ points): under weights the weight is the
-    points and the 0–100 score is scaled to it. An unscored indicator gives NaN (missing, not 0)."""
-    p = float(points)
-    if score is None:
-        return p, math.nan
-    return p, (score * p / 100.0 if node.by_weight else float(score))
+def engine_scores(node: Node, points: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The scores as the engine reads them (Σ score ÷ Σ points) for indicators of ``node``: as they
+    are under points; under weights the weight is the points and the 0–100 score is scaled to it, so
+    the node scores the weighted mean. NaN (not scored) stays NaN: missing, never 0."""
+    return scores * points / 100.0 if node.by_weight else scores
 
 
 def personal_nodes(leaves: dict) -> dict[str, Node]:

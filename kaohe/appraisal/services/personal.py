@@ -45,8 +45,9 @@ def _node(nodes: dict[str, Node], key: str) -> Node:
 
 def _replace(*, actor, period: Period, sets: dict[tuple[int, str], list[Item]]) -> dict:
     """Make each (person id, node)'s indicators exactly its items (checked already), set-based: one
-    read, then at most one delete, one update and one insert. An indicator kept by name keeps its
-    score unless its points change; the others are deleted or created. Returns (person id, node) →
+    read, then deletes and inserts in batches. An unchanged indicator is left alone; one kept by name
+    with other target or order keeps its score, with other points loses it; the others are deleted
+    or created. Returns (person id, node) →
     {"before": …, "after": …} as [name, points, target] lists, for the audit trail."""
     existing: dict[tuple[int, str], dict[str, PersonalIndicator]] = defaultdict(dict)
     people = {pid for pid, _node in sets}
@@ -58,7 +59,6 @@ def _replace(*, actor, period: Period, sets: dict[tuple[int, str], list[Item]]) 
             existing[(row.person_id, row.node)][row.name] = row
     setter = actor if getattr(actor, "pk", None) else None
     create: list[PersonalIndicator] = []
-    update: list[PersonalIndicator] = []
     delete: list[int] = []
     changes = {}
     for (pid, node), items in sets.items():
@@ -68,33 +68,30 @@ def _replace(*, actor, period: Period, sets: dict[tuple[int, str], list[Item]]) 
             "after": [[i.name.strip(), str(i.points), i.target.strip()] for i in items],
         }
         for pos, item in enumerate(items):
-            name = item.name.strip()
-            pi = mine.pop(name, None)
-            if pi is None:
-                create.append(
-                    PersonalIndicator(
-                        period=period,
-                        person_id=pid,
-                        node=node,
-                        name=name,
-                        points=item.points,
-                        target=item.target.strip(),
-                        position=pos,
-                        set_by=setter,
-                    )
-                )
-                continue
-            if pi.points != item.points:
-                pi.score, pi.comment, pi.sheet = None, "", None  # scored out of other points: score again
-            pi.points, pi.target, pi.position = item.points, item.target.strip(), pos
-            update.append(pi)
+            name, target = item.name.strip(), item.target.strip()
+            old = mine.pop(name, None)
+            if old is not None and (old.points, old.target, old.position) == (item.points, target, pos):
+                continue  # unchanged: kept as it is (a sheet open on it still saves)
+            new = PersonalIndicator(
+                period=period,
+                person_id=pid,
+                node=node,
+                name=name,
+                points=item.points,
+                target=target,
+                position=pos,
+                set_by=setter,
+            )
+            if old is not None:
+                delete.append(old.pk)
+                if old.points == item.points:  # same points: the score still holds
+                    new.score, new.comment, new.sheet_id = old.score, old.comment, old.sheet_id
+            create.append(new)
         delete += [pi.pk for pi in mine.values()]
+    # A changed row is replaced rather than updated: Django's bulk_update builds a CASE per row and
+    # takes minutes for 100,000 rows, a delete and an insert in batches take seconds.
     for i in range(0, len(delete), BATCH):
         PersonalIndicator.objects.filter(pk__in=delete[i : i + BATCH]).delete()
-    if update:
-        PersonalIndicator.objects.bulk_update(
-            update, ["points", "target", "position", "score", "comment", "sheet"], batch_size=BATCH
-        )
     if create:
         PersonalIndicator.objects.bulk_create(create, batch_size=BATCH)
     return changes

@@ -79,9 +79,18 @@ def test_a_kept_indicator_keeps_its_score_unless_its_points_change(org):
     office = org.users["office"]
     set_personal_indicators(actor=office, period=p, person=org.a2, sets={NODE: three()})
     PersonalIndicator.objects.filter(period=p).update(score=18)
+    first = PersonalIndicator.objects.get(name="招商引资").pk
     set_personal_indicators(actor=office, period=p, person=org.a2, sets={NODE: three(20, 30, 10)})
     scores = dict(PersonalIndicator.objects.filter(period=p).values_list("name", "score"))
     assert scores == {"招商引资": 18, "项目推进": None, "信访化解": None}
+    assert PersonalIndicator.objects.get(name="招商引资").pk == first  # unchanged: left as it is
+    changed = [
+        Item("招商引资", Decimal(20), "新目标"),
+        Item("项目推进", Decimal(30)),
+        Item("信访化解", Decimal(10)),
+    ]
+    set_personal_indicators(actor=office, period=p, person=org.a2, sets={NODE: changed})
+    assert PersonalIndicator.objects.get(name="招商引资").score == 18  # a new target, the same points
     set_personal_indicators(actor=office, period=p, person=org.a2, sets={NODE: [Item("新指标", Decimal(60))]})
     assert list(PersonalIndicator.objects.filter(period=p).values_list("name", "score")) == [("新指标", None)]
 

@@ -4,6 +4,7 @@ what the engine reads (NaN for an unscored indicator, weights scaled)."""
 import math
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from kaohe.appraisal.personal_rules import (
@@ -11,7 +12,7 @@ from kaohe.appraisal.personal_rules import (
     Node,
     check,
     check_score,
-    engine_row,
+    engine_scores,
     number,
     personal_nodes,
     problems,
@@ -69,11 +70,12 @@ def test_a_score_lies_between_0_and_the_indicators_points_or_100_under_weights()
         check_score(POINTS, "甲", Decimal(20), math.nan)
 
 
-def test_the_engine_reads_points_and_scores_and_nan_for_an_unscored_indicator():
-    assert engine_row(POINTS, Decimal(20), 18) == (20.0, 18.0)
-    points, score = engine_row(POINTS, Decimal(20), None)
-    assert points == 20.0 and math.isnan(score)  # missing, never 0
-    assert engine_row(WEIGHTS, Decimal(40), 90) == (40.0, 36.0)  # Σ score ÷ Σ points = weighted mean
+def test_the_engine_reads_scores_as_given_under_points_and_scaled_under_weights():
+    points, scores = np.array([20.0, 40.0]), np.array([18.0, math.nan])
+    got = engine_scores(POINTS, points, scores)
+    assert got[0] == 18.0 and math.isnan(got[1])  # missing stays missing, never 0
+    weighted = engine_scores(WEIGHTS, np.array([40.0, 60.0]), np.array([90.0, 50.0]))
+    assert weighted.tolist() == [36.0, 30.0]  # Σ score ÷ Σ points = 0.4 × 90 + 0.6 × 50 = 66%
 
 
 def test_points_are_numbers_with_two_decimals_at_most():
