@@ -28,28 +28,35 @@ def personal_table(period: Period, nodes: dict[str, Node], index: dict[int, int]
     ``index`` (person id → row)."""
     if not nodes:
         return Table.empty()
-    qs = (
-        PersonalIndicator.objects.filter(period=period, node__in=list(nodes))
-        .annotate(p=Cast("points", FloatField()))
-        .values_list("person_id", "node", "name", "p", "score")
-    )
-    rows = [r for r in qs if r[0] in index]
+    rows: list[tuple] = []
+    node_of: list[np.ndarray] = []
+    for code, key in enumerate(nodes):  # one query per personal node (a scheme has one or two)
+        got = [
+            r
+            for r in PersonalIndicator.objects.filter(period=period, node=key)
+            .annotate(p=Cast("points", FloatField()))
+            .values_list("person_id", "name", "p", "score")
+            .iterator(chunk_size=20_000)
+            if r[0] in index
+        ]
+        rows += got
+        node_of.append(np.full(len(got), code, dtype=np.int64))
     if not rows:
         return Table.empty()
-    unscored = [r for r in rows if r[4] is None]
+    unscored = [r for r in rows if r[3] is None]
     if unscored:
         _refuse(unscored)
-    node = Codes.from_values([r[1] for r in rows])
-    points = np.fromiter((r[3] for r in rows), dtype=np.float64, count=len(rows))
-    score = np.fromiter((r[4] for r in rows), dtype=np.float64, count=len(rows))
-    for code, key in enumerate(node.names):
+    node = Codes(np.concatenate(node_of), tuple(nodes))
+    points = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
+    score = np.fromiter((r[3] for r in rows), dtype=np.float64, count=len(rows))
+    for code, key in enumerate(nodes):
         sel = node.codes == code
         score[sel] = engine_scores(nodes[key], points[sel], score[sel])
     t = Table(person=np.fromiter((index[r[0]] for r in rows), dtype=np.int64, count=len(rows)))
     t.columns["points"] = points
     t.columns["score"] = score
     t.columns["node"] = node
-    t.columns["indicator"] = Codes.from_values([r[2] for r in rows])
+    t.columns["indicator"] = Codes.from_values([r[1] for r in rows])
     return t
 
 
@@ -57,7 +64,7 @@ def _refuse(unscored: list[tuple]) -> None:
     """An indicator set but not scored is missing: the computation waits for its score rather than
     count it as 0 (or store NaN totals). The message names the first people and indicators."""
     names = dict(Person.objects.filter(pk__in={r[0] for r in unscored[:MAX_NAMED]}).values_list("pk", "name"))
-    shown = "、".join(f"{names.get(r[0], r[0])}（{r[2]}）" for r in unscored[:MAX_NAMED])
+    shown = "、".join(f"{names.get(r[0], r[0])}（{r[1]}）" for r in unscored[:MAX_NAMED])
     more = len(unscored) - MAX_NAMED
     raise Refusal(
         ngettext(
