@@ -248,7 +248,7 @@ def save_personal_scores(
     *, sheet: Sheet, entries: Iterable[tuple[int, str, float | None, str]]
 ) -> tuple[list[tuple[int, str, float | None, str]], int]:
     """Store the sheet's scores of personal indicators (entries keyed ``personal#<id>``) inside the
-    sheet's save, and return the other entries and the number stored. The indicator must belong to
+    sheet's save, and return the other entries and the number changed. The indicator must belong to
     a person of the sheet, and the score lie within its points."""
     Entry = tuple[int, str, float | None, str]
     rest: list[Entry] = []
@@ -272,14 +272,12 @@ def save_personal_scores(
             raise Refusal(_("%(indicator)s is not a personal indicator on this sheet.") % {"indicator": key})
         if value is not None:
             check_score(nodes[pi.node], pi.name, pi.points, value)
-        pi.score, pi.comment, pi.sheet = (
-            value,
-            (comment or "").strip()[:300],
-            sheet if value is not None else None,
-        )
-        changed.append(pi)
-    PersonalIndicator.objects.bulk_update(changed, ["score", "comment", "sheet"])
-    return rest, sum(1 for pi in changed if pi.score is not None)
+        new = (value, (comment or "").strip()[:300], sheet.pk if value is not None else None)
+        if new != (pi.score, pi.comment, pi.sheet_id):  # a sheet saved again rewrites only what changed
+            pi.score, pi.comment, pi.sheet_id = new
+            changed.append(pi)
+    PersonalIndicator.objects.bulk_update(changed, ["score", "comment", "sheet"], batch_size=1_000)
+    return rest, len(changed)
 
 
 def missing_personal_scores(sheet: Sheet) -> int:
