@@ -73,7 +73,16 @@ def generate():
 
 def rows_for(n: int, points: tuple[int, int, int]) -> list[tuple[int, dict]]:
     return [
-        (2 + 3 * i + k, {"person": f"P{i:06d}", "node": "个性指标", "name": f"指标{k + 1}", "points": p, "target": "目标"})
+        (
+            2 + 3 * i + k,
+            {
+                "person": f"P{i:06d}",
+                "node": "个性指标",
+                "name": f"指标{k + 1}",
+                "points": p,
+                "target": "目标",
+            },
+        )
         for i in range(n)
         for k, p in enumerate(points)
     ]
@@ -93,8 +102,8 @@ def main() -> None:
     from kaohe.appraisal.inputs import people_of
     from kaohe.appraisal.inputs_personal import personal_table
     from kaohe.appraisal.models import PersonalIndicator
-    from kaohe.appraisal.services.personal import import_personal_indicators
     from kaohe.appraisal.selectors_personal import period_nodes
+    from kaohe.appraisal.services.personal import import_personal_indicators
 
     t = time.perf_counter()
     period, n = generate()
@@ -110,7 +119,9 @@ def main() -> None:
     with connection.cursor() as c:
         c.execute("ANALYZE appraisal_personalindicator")
 
-    index = {pid: i for i, pid in enumerate(people_of(period).order_by("staff_no").values_list("id", flat=True))}
+    index = {
+        pid: i for i, pid in enumerate(people_of(period).order_by("staff_no").values_list("id", flat=True))
+    }
     nodes = period_nodes(period)
     best = []
     for _ in range(3):
