@@ -16,6 +16,7 @@ urlpatterns = [
     path("periods/<int:pk>/kpis/", scoring.kpis, name="kpis"),
     path("periods/<int:pk>/personal/", personal.personal, name="personal"),
     path("periods/<int:pk>/personal/import/", personal.personal_import, name="personal_import"),
+    path("periods/<int:pk>/personal.xlsx", personal.personal_workbook, name="personal_xlsx"),
     path("periods/<int:pk>/personal/<int:person>/", personal.personal_person, name="personal_person"),
     path("periods/<int:pk>/results/", results.results, name="results"),
     path("periods/<int:pk>/committee/", committee.committee, name="committee"),

@@ -128,6 +128,7 @@ MATRIX = {
     "appraisal:personal_import": Row(
         frozenset({"reviewer", "office"}), takes="period", method="post", ok=302
     ),
+    "appraisal:personal_xlsx": Row(frozenset({"reviewer", "office"}), takes="period"),
     "appraisal:personal_person": Row(frozenset({"reviewer", "office"}), takes="period_person"),
     "api:list_personal": Row(frozenset({"reviewer", "office"}), takes="period", api=True),
     "api:set_personal": Row(

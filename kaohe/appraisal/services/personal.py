@@ -168,7 +168,7 @@ def _at(sheet: str, row: int, column: str, problem: str) -> str:
 def import_personal_indicators(*, actor, period: Period, sheet: str, rows: list[tuple[int, dict]]) -> int:
     """Set the indicators of every (person, node) the rows name, from ``rows`` of a worksheet (Excel
     row number, {person, node, name, points, target}). A person and node in the file gets exactly its
-    rows; those not in the file are left as they are. Every problem is reported with its sheet, row
+    rows; those not in the file, and rows without a name and points, are left as they are. Every problem is reported with its sheet, row
     and column, and nothing is written unless there is none. Returns the indicators set."""
     _check_open(period)
     nodes = period_nodes(period)
@@ -180,6 +180,8 @@ def import_personal_indicators(*, actor, period: Period, sheet: str, rows: list[
     errors: list[str] = []
     groups: dict[tuple[int, str], list[tuple[int, Item]]] = defaultdict(list)
     for number, row in rows:
+        if _blank(row.get("name")) and _blank(row.get("points")):
+            continue  # the downloaded workbook's empty row for someone without indicators: left as it is
         errors_before = len(errors)
         no = str(row.get("person") or "").strip()
         pid = staff.get(no)
@@ -235,6 +237,10 @@ def import_personal_indicators(*, actor, period: Period, sheet: str, rows: list[
         after={"people": len({pid for pid, _k in groups}), "indicators": total},
     )
     return total
+
+
+def _blank(value) -> bool:
+    return value is None or not str(value).strip()
 
 
 # --- scores from the sheet ------------------------------------------------------------------------------

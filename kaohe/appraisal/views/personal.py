@@ -14,9 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.scope import require_role
 from kaohe.platform.errors import Refusal
+from kaohe.platform.excel import xlsx_response
 
 from .. import selectors_personal as sel
 from ..forms_personal import PersonalEditForm, PersonalSearchForm, PersonalUploadForm
+from ..personal_export import personal_workbook as build_workbook
 from ..services.personal import import_personal_indicators, set_personal_indicators
 from .common import fail, period_crumbs, posted
 
@@ -41,6 +43,16 @@ def personal(request, pk: int):
             "breadcrumb": period_crumbs(period, _("Personal indicators")),
         },
     )
+
+
+@login_required
+@require_GET
+def personal_workbook(request, pk: int):
+    """The import's workbook, filled with the indicators the user's people have now."""
+    require_role(request.user, *sel.SETTERS)
+    period = sel.get_personal_period(request.user, pk)
+    book = build_workbook(request.user, period)
+    return xlsx_response(book, f"个性指标-{period.code}.xlsx", fallback=f"personal-{period.code}.xlsx")
 
 
 @login_required

@@ -196,3 +196,33 @@ def test_bad_api_input_is_a_client_error_and_writes_nothing(org, indicator):
     )
     assert response.status_code == 422
     assert not PersonalIndicator.objects.exists()
+
+
+def test_the_downloaded_workbook_is_filled_in_and_imported_back(org, login):
+    p = period_004(org.root)
+    set_personal_indicators(actor=org.users["office"], period=p, person=org.a2, sets={NODE: three()})
+    client = helpers.in_english(login("office"))
+    response = client.get(f"/appraisal/periods/{p.pk}/personal.xlsx")
+    assert response.status_code == 200
+    wb = openpyxl.load_workbook(
+        BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))
+    )
+    ws = wb["个性指标"]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert rows[0] == ["工号", "姓名", "考核指标", "个性指标", "分值", "目标"]
+    assert rows[1] == ["A001", "张一", NODE, None, None, None]  # nobody set: one empty row
+    assert rows[2] == ["A002", "李二", NODE, "招商引资", 20, "引进项目 2 个"]
+    ws.cell(row=2, column=4, value="全年目标")
+    ws.cell(row=2, column=5, value=60)
+    buf = BytesIO()
+    wb.save(buf)
+    back = client.post(
+        f"/appraisal/periods/{p.pk}/personal/import/",
+        {"file": SimpleUploadedFile("back.xlsx", buf.getvalue())},
+        follow=True,
+    )
+    assert "4 personal indicators set." in helpers.messages(back)  # A001's one, A002's three as they were
+    assert list(PersonalIndicator.objects.filter(person=org.a1).values_list("name", "points")) == [
+        ("全年目标", 60)
+    ]
+    assert PersonalIndicator.objects.filter(person=org.b1).count() == 0  # B001's empty row: left as it is
