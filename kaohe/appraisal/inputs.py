@@ -29,6 +29,7 @@ from kaohe.worklog.workdays import month_starts
 
 from .choices import ClaimStatus
 from .inputs_period import add_period_inputs
+from .inputs_personal import personal_table
 from .inputs_records import confirmed_empty_kinds, gather_records
 from .models import (
     HOST_SCORE,
@@ -44,6 +45,7 @@ from .models import (
     Score,
     Sheet,
 )
+from .personal_rules import personal_nodes
 
 
 def all_leaves(scheme: Scheme) -> dict:
@@ -103,6 +105,7 @@ def gather(period: Period, scheme: Scheme, *, strict: bool = True) -> tuple[Peri
     data.claims = _claims(period, index)
     data.ballots = _ballots(period, index)
     data.previous = _previous(period, index)
+    data.personal = personal_table(period, personal_nodes(all_leaves(scheme)), index)
     data.sources |= {t: t for t in ("people", "scores", "tasks", "kpis", "claims", "ballots", "previous")}
     # measures, pools, unit grades and honours, task results (strict: a missing measure is refused)
     add_period_inputs(period, scheme, data, ids, strict=strict)

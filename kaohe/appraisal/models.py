@@ -510,7 +510,43 @@ class FollowUp(models.Model):
         return f"{self.person} {self.action}"
 
 
-# --- what the office enters for a period besides scores (issue 15: measures, money, unit grades, tasks)
+class PersonalIndicator(models.Model):
+    """One of a person's own indicators (个性指标 / 私人定制) under a scheme leaf with ``source:
+    personal``, set by their reviewer or the office. ``points`` are the indicator's points (the
+    person's indicators of a node add up to the node's points) or, under a node without points, its
+    weight in % (adding up to 100). The assessor's score is kept here (0–points, or 0–100 under
+    weights): one row per indicator keeps the sheet and the computation one query each."""
+
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        "org.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    node = models.CharField(_("scheme indicator"), max_length=200)  # leaf key, "绩效评分/个性指标"
+    name = models.CharField(_("indicator"), max_length=200)
+    points = models.DecimalField(_("points or weight"), max_digits=6, decimal_places=2)
+    target = models.TextField(_("target"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    sheet = models.ForeignKey(Sheet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personal indicator")
+        verbose_name_plural = _("personal indicators")
+        ordering = ["period", "person", "node", "position", "id"]
+        constraints = [
+            # its index also serves the sheet and the person's page (one period's people's indicators)
+            models.UniqueConstraint(
+                fields=["period", "person", "node", "name"], name="appraisal_personal_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.node} {self.name}"
 
 
 # The inputs the office enters per period (measures, money, unit grades, task results) and the

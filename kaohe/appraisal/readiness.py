@@ -182,13 +182,15 @@ def _measure(ctx: _Context, req: Requirement) -> Coverage:
 
 
 def _attribute(ctx: _Context, req: Requirement) -> Coverage:
+    """A person attribute is covered when people carry it; someone without one of the scheme's values
+    is simply not in the group a rule names (not 中层 → another track), so that is shown, not refused.
+    Everyone having a track is checked on its own line."""
     col = ctx.data.people.attributes.get(req.name)
-    if col is None:
+    if col is None or not (col.codes >= 0).any():
         return Coverage(req, MISSING, 0, ctx.n, note=_("no person has this attribute"))
-    has = col.codes >= 0
-    if req.values:
-        has &= col.isin(req.values)
-    return _count(req, has, np.ones(ctx.n, dtype=bool), ctx, _("one of the scheme's values"))
+    named = int(col.isin(req.values).sum()) if req.values else int((col.codes >= 0).sum())
+    note = _("%(n)d of %(of)d people have one of the scheme's values") % {"n": named, "of": ctx.n}
+    return Coverage(req, READY, named, ctx.n, note=note)
 
 
 def _score(ctx: _Context, req: Requirement) -> Coverage:
@@ -201,8 +203,9 @@ def _score(ctx: _Context, req: Requirement) -> Coverage:
         .values_list("assessor__name", flat=True)
     )
     if cov.status == READY and drafts:
-        note = _("sheets not submitted: %(who)s") % {"who": "、".join(n or _("office") for n in drafts[:8])}
-        return Coverage(req, MISSING, cov.have, cov.of, tuple(n or "" for n in drafts[:8]), note)
+        who = tuple(n or str(_("office")) for n in drafts[:8])
+        note = _("sheets not submitted: %(who)s") % {"who": "、".join(who)}
+        return Coverage(req, MISSING, cov.have, cov.of, (), note)
     return cov
 
 

@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 from kaohe.accounts.services import user_for_token
 from kaohe.appraisal.api import router as appraisal_router
 from kaohe.appraisal.api_inputs import router as appraisal_inputs_router
+from kaohe.appraisal.api_personal import router as personal_router
 from kaohe.appraisal.records_api import router as records_router
 from kaohe.ballot.api import router as ballot_router
 from kaohe.org.api import router as org_router
@@ -55,3 +56,4 @@ api.add_router("/ballots/", ballot_router)
 api.add_router("/appraisal/", appraisal_router)
 api.add_router("/", records_router)
 api.add_router("/appraisal/", appraisal_inputs_router)
+api.add_router("/appraisal/", personal_router)

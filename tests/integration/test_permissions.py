@@ -147,6 +147,18 @@ MATRIX = {
     "outcome:results_xlsx": Row(BALLOT_VIEWERS, takes="period"),
     "outcome:report": Row(EVERYONE, takes="row"),
     "outcome:rollup": Row(BALLOT_VIEWERS),
+    # personal indicators: the reviewer sets their reviewees', the office everyone's in scope
+    "appraisal:personal": Row(frozenset({"reviewer", "office"}), takes="period"),
+    "appraisal:personal_import": Row(
+        frozenset({"reviewer", "office"}), takes="period", method="post", ok=302
+    ),
+    "appraisal:personal_xlsx": Row(frozenset({"reviewer", "office"}), takes="period"),
+    "appraisal:personal_person": Row(frozenset({"reviewer", "office"}), takes="period_person"),
+    "api:list_personal": Row(frozenset({"reviewer", "office"}), takes="period", api=True),
+    "api:set_personal": Row(
+        frozenset({"reviewer", "office"}), takes="period_person", api=True, method="put", ok=422
+    ),  # the matrix's period is published: refused
+    "api:my_personal": Row(EVERYONE, api=True),
     "api:list_periods": Row(BALLOT_VIEWERS, api=True),
     "api:period_results": Row(BALLOT_VIEWERS, takes="period", api=True),
     "api:my_results": Row(EVERYONE, api=True),
@@ -217,7 +229,17 @@ def _record_objects(objs):
 
 
 WORKLOG_KINDS = {"log", "attachment", "achievement"}
-APPRAISAL_KINDS = {"scheme", "period", "sheet", "claim", "evidence", "row", "appeal", "followup"}
+APPRAISAL_KINDS = {
+    "scheme",
+    "period",
+    "period_person",
+    "sheet",
+    "claim",
+    "evidence",
+    "row",
+    "appeal",
+    "followup",
+}
 
 
 def _org_objects(org, elsewhere, role):
@@ -231,7 +253,10 @@ def _org_objects(org, elsewhere, role):
 
 
 def _url(name, row, obj=None):
-    return reverse(name, args=[obj[row.takes].pk]) if row.takes else reverse(name)
+    if not row.takes:
+        return reverse(name)
+    target = obj[row.takes]  # an object, or a tuple of them for a URL that names several
+    return reverse(name, args=[o.pk for o in target] if isinstance(target, tuple) else [target.pk])
 
 
 def _call(client, row, url):

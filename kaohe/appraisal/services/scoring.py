@@ -26,6 +26,7 @@ from ..selectors import periods_for_user, sheets_for_user
 from ..selectors_sheets import SheetPlan, periods_to_score, sheet_plan
 from ..sheet_excel import ExcelRow, sheet_entries
 from ..sheet_excel import place as _place
+from .personal import missing_personal_scores, save_personal_scores
 
 
 def get_or_create_sheet(period: Period, assessor: Person | None) -> Sheet:
@@ -139,13 +140,17 @@ def save_sheet(*, actor, sheet: Sheet, entries: list[Entry], submit: bool = Fals
     and one bulk insert (COPY on PostgreSQL)."""
     sheet = _locked(sheet)
     plan = sheet_plan(sheet.period)
+    # personal indicators (个性指标, keyed personal#<id>) are stored on their own rows
+    entries, personal = save_personal_scores(sheet=sheet, entries=entries)
     problems = entry_problems(sheet.period, plan, sheet.assessor_id, entries)
     if problems:
         raise _refusal([p for _n, p in problems])
-    return _store(actor, sheet, plan, entries, submit)
+    return _store(actor, sheet, plan, entries, submit, personal)
 
 
-def _store(actor, sheet: Sheet, plan: SheetPlan, entries: list[Entry], submit: bool) -> Sheet:
+def _store(
+    actor, sheet: Sheet, plan: SheetPlan, entries: list[Entry], submit: bool, personal: int = 0
+) -> Sheet:
     """Write ``entries`` (already checked) as the sheet's marks in one delete and one insert. When they
     cover every line the sheet asks (the page and the import send every cell) they are the sheet;
     otherwise they are merged into the stored marks, read once."""
@@ -166,7 +171,7 @@ def _store(actor, sheet: Sheet, plan: SheetPlan, entries: list[Entry], submit: b
     Score.objects.filter(sheet=sheet)._raw_delete(Score.objects.db)  # nothing refers to a mark
     write_marks(period.pk, sheet.pk, [(pid, key, v, c) for (pid, key), (v, c) in marks.items()])
     if submit:
-        missing = sum(cell not in marks for cell in asked)
+        missing = sum(cell not in marks for cell in asked) + missing_personal_scores(sheet)
         if missing:
             raise Refusal(
                 ngettext(
@@ -183,7 +188,11 @@ def _store(actor, sheet: Sheet, plan: SheetPlan, entries: list[Entry], submit: b
         actor=actor,
         action="appraisal.sheet.submit" if submit else "appraisal.sheet.save",
         obj=sheet,
-        after={"scores": sum(1 for e in entries if e[2] is not None), "cleared": cleared},
+        after={
+            "scores": sum(1 for e in entries if e[2] is not None),
+            "cleared": cleared,
+            "personal": personal,
+        },
     )
     return sheet
 

@@ -15,6 +15,7 @@ from kaohe.accounts.scope import require_role
 from kaohe.platform.roles import BROWSE, OVERSEE
 
 from .. import selectors as sel
+from ..selectors_personal import own_personal
 from .common import period_crumbs
 
 
@@ -76,6 +77,7 @@ def mine(request):
         {
             "rows": sel.published_rows_of(request.user),
             "appeals": sel.own_appeals(request.user),
+            "personal": own_personal(request.user),
             "breadcrumb": [(_("My results"), "")],
         },
     )

@@ -18,7 +18,9 @@ from kaohe.platform.excel import xlsx_response
 
 from .. import selectors as sel
 from .. import selectors_sheets as sheets_sel
-from ..forms import GroupMembersForm, KpiUploadForm, SheetForm, SheetUploadForm
+from ..forms import GroupMembersForm, KpiUploadForm, SheetUploadForm
+from ..forms_personal import SheetWithPersonalForm
+from ..selectors_personal import period_nodes, personal_rows
 from ..services.scoring import (
     import_sheet,
     reopen_sheet,
@@ -44,8 +46,14 @@ def sheets(request):
     )
 
 
-def _sheet_form(request, sheet) -> SheetForm:
-    return SheetForm(**posted(request), view=sheets_sel.sheet_view(sheet))
+def _sheet_form(request, sheet) -> SheetWithPersonalForm:
+    view = sheets_sel.sheet_view(sheet)
+    return SheetWithPersonalForm(
+        **posted(request),
+        view=view,
+        personal=personal_rows(sheet.period, list(view.people)),
+        has_personal=bool(period_nodes(sheet.period)),
+    )
 
 
 @login_required

@@ -140,6 +140,7 @@ def matrix_objects(objs: dict) -> dict:
     return objs | {
         "scheme": sch,
         "period": p,
+        "period_person": (p, person),
         "sheet": sheet,
         "claim": claim,
         "evidence": ev,
@@ -170,10 +171,13 @@ def messages(response) -> str:
     return " ".join(str(m) for m in response.context["messages"])
 
 
-def closed_campaign(unit, people, options: dict, group="全体", ballots=3, mark=None, name="测评"):
+def closed_campaign(
+    unit, people, options: dict, group="全体", ballots=3, mark=None, name="测评", dimensions=None
+):
     """A closed ballot campaign of one rater group in which ``ballots`` voters each gave every person
-    ``mark`` (default: the first option): ``options`` label → points, as in the scheme."""
-    from kaohe.ballot.models import Ballot, BallotLine, Campaign, Option, Ratee, RaterGroup
+    ``mark`` (default: the first option) on every dimension: ``options`` label → points and
+    ``dimensions`` name → weight (%), as in the scheme."""
+    from kaohe.ballot.models import Ballot, BallotLine, Campaign, Dimension, Option, Ratee, RaterGroup
 
     c = Campaign.objects.create(name=name, period="测试", unit=unit, status="closed", min_ballots=1)
     opts = {
@@ -183,11 +187,18 @@ def closed_campaign(unit, people, options: dict, group="全体", ballots=3, mark
     grp = RaterGroup.objects.create(campaign=c, name=group, weight=100, order=0)
     for p in people:
         Ratee.objects.create(campaign=c, person=p)
+    dims = [
+        Dimension.objects.create(campaign=c, name=d, weight=w, order=i)
+        for i, (d, w) in enumerate((dimensions or {}).items())
+    ] or [None]
     chosen = opts[mark or next(iter(options))]
     for _ in range(ballots):
         b = Ballot.objects.create(campaign=c, group=grp)
         for p in people:
-            BallotLine.objects.create(ballot=b, campaign=c, group=grp, person=p, option=chosen)
+            for dim in dims:
+                BallotLine.objects.create(
+                    ballot=b, campaign=c, group=grp, person=p, option=chosen, dimension=dim
+                )
     return c
 
 

@@ -316,7 +316,7 @@ PAGES = {  # page → (role, queries: session, account, grants and scope, then t
     "/appraisal/claims/": ("office", 6),  # own, filed (deductions), section and committee lists
     "/appraisal/appeals/": ("office", 4),
     "/appraisal/sheets/": ("office", 6),
-    "/appraisal/mine/": ("staff", 5),
+    "/appraisal/mine/": ("staff", 6),  # with the personal indicators of periods not final
 }
 
 

@@ -126,7 +126,7 @@ def test_saving_again_replaces_only_the_cells_sent(org, setup):
     # one mark per cell however often it is saved (the service is the table's uniqueness)
     assert list(Score.objects.filter(sheet=sheet).values_list("indicator", "value")) == [("实绩/管理", 65)]
     ev = Event.objects.filter(action="appraisal.sheet.save").order_by("-pk").first()
-    assert ev.after == {"scores": 0, "cleared": 1}
+    assert ev.after == {"scores": 0, "cleared": 1, "personal": 0}
 
 
 def test_a_scoring_groups_marks_are_combined_by_its_rule_and_too_few_are_no_score(org, setup):
