@@ -50,3 +50,17 @@ class LeaveKind(models.TextChoices):
     MATERNITY = "maternity", _("Maternity leave")  # 产假
     ANNUAL = "annual", _("Annual leave")  # 年休假
     OTHER = "other", _("Other leave")
+
+
+# The built-in fields in the words a scheme reads them by (appraisal's gather, the attribute pages):
+# the defaults of the attributes of the same name where no per-year value is stored.
+IDENTITY_WORDS = {"leadership": "班子成员", "middle": "中层干部", "general": "一般干部"}
+STAFFING_WORDS = {"established": "在编", "instructor": "社区指导员", "non_established": "不在编"}
+POST_TYPE_WORDS = {"management": "管理", "technical": "专业技术", "service": "工勤"}
+POST_LEVEL_WORDS = {"junior": "初级", "intermediate": "中级", "senior": "高级"}
+BUILTIN_WORDS = {
+    "identity": IDENTITY_WORDS,
+    "staffing": STAFFING_WORDS,
+    "post_type": POST_TYPE_WORDS,
+    "post_level": POST_LEVEL_WORDS,
+}
