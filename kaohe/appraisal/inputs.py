@@ -26,6 +26,7 @@ from kaohe.worklog.models import Stat
 from kaohe.worklog.workdays import month_starts
 
 from .choices import ClaimStatus
+from .inputs_people import add_stored_attributes
 from .models import (
     IDENTITY_WORDS,
     POST_LEVEL_WORDS,
@@ -104,6 +105,7 @@ def gather(period: Period, scheme: Scheme) -> tuple[PeriodData, list[int]]:
         "unit_kind": Codes.from_values([kinds.get(r[9], r[9]) for r in rows]),
         "unit_code": Codes.from_values([r[10] for r in rows]),
     }
+    add_stored_attributes(period, scheme, people, ids)
     people.numbers["months_in_unit"] = np.array(
         [months_between(r[7], period.end) for r in rows], dtype=np.float64
     )

@@ -18,13 +18,16 @@ from kaohe.accounts.scope import (
     get_unit_for_user,
     people_for_user,
     require_role,
+    scope_for,
     units_for_user,
 )
 from kaohe.platform.excel import xlsx_response
 from kaohe.platform.roles import BROWSE
 
 from . import excel
+from .attributes import person_values
 from .filters import PeopleFilterForm, filter_people, unit_tree
+from .forms import AttributesForm, YearForm
 from .models import Unit
 
 PAGE_SIZE = 50
@@ -67,8 +70,14 @@ def unit_detail(request, pk: int):
 @require_GET
 def person_detail(request, pk: int):
     person = get_person_for_user(request.user, pk)
+    year = YearForm(request.GET).year_or_default()
+    values = person_values(person, year)
+    editable = scope_for(request.user).covers_unit(person.unit, [Role.OFFICE])
     context = {
         "person": person,
+        "year": year,
+        "attribute_values": values,
+        "attributes_form": AttributesForm(values=values, year=year) if editable and values else None,
         "leaves": person.leaves.all(),
         "memberships": person.track_memberships.select_related("track").order_by("-year"),
         "secondments": person.secondments.select_related("home_unit", "host_unit"),

@@ -34,7 +34,9 @@ def test_declared_attribute_keeps_its_label_values_and_the_rules_that_read_it():
 def test_an_attribute_read_without_being_declared_is_listed_with_the_values_the_rules_name():
     s = _scheme(
         eligibility={"新人": {"when": {"attribute": {"staffing": ["试用"]}}, "effect": "no_grade"}},
-        coefficients={"档次": {"kind": "static", "attribute": "系数档次", "levels": {"一档": 1.1, "二档": 1.0}}},
+        coefficients={
+            "档次": {"kind": "static", "attribute": "系数档次", "levels": {"一档": 1.1, "二档": 1.0}}
+        },
         pool={"amount": 1000, "when": {"staffing": ["在编"]}, "by": "unit"},
         grading={"quota_groups": {"by": ["track", "leader"]}},
     )
@@ -60,7 +62,10 @@ def test_declared_attributes_come_first_in_their_order_and_free_text_has_no_valu
 
 def test_a_track_naming_a_value_outside_the_declared_values_is_refused_at_its_place():
     message = _refusal(attributes={"identity": {"values": ["甲", "丙"]}})
-    assert "s.yaml: tracks.乙.identity: expected one of attributes.identity.values ['甲', '丙'], found 乙" in message
+    assert (
+        "s.yaml: tracks.乙.identity: expected one of attributes.identity.values ['甲', '丙'], found 乙"
+        in message
+    )
     assert "tracks.甲" not in message
 
 
@@ -89,7 +94,9 @@ def test_a_declaration_takes_only_label_values_and_per_year():
 
 
 def test_a_single_value_is_read_as_a_list_and_per_year_defaults_to_true():
-    s = _scheme(attributes={"identity": {"values": "甲"}}, tracks={"甲": {"identity": "甲"}, "__replace__": True})
+    s = _scheme(
+        attributes={"identity": {"values": "甲"}}, tracks={"甲": {"identity": "甲"}, "__replace__": True}
+    )
     spec = scheme_attributes(s)["identity"]
     assert spec.values == ("甲",) and spec.per_year
 
