@@ -6,6 +6,7 @@ Units are matched by 单位编码 and people by 工号, so importing an edited e
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -19,6 +20,7 @@ from kaohe.audit.services import record
 
 from .. import services
 from ..models import Person, Position, Unit
+from .attribute_columns import attribute_columns, check_attribute_headers, specs_for_actor, write_attributes
 from .checks import Plan, WriteScope, check
 from .issues import Collector, ImportIssue, in_file_order
 from .reader import Reject, Row, read_workbook
@@ -48,6 +50,9 @@ class ImportResult:
     positions_created: int = 0
     accounts_created: int = 0
     accounts_linked: int = 0
+    attributes_set: int = 0
+    attributes_cleared: int = 0
+    year: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -67,6 +72,7 @@ class ImportResult:
             for what in ("created", "updated", "unchanged"):
                 setattr(self, f"{name}_{what}", 0)
         self.positions_created = self.accounts_created = self.accounts_linked = 0
+        self.attributes_set = self.attributes_cleared = 0
 
 
 class _Rollback(Exception):
@@ -197,7 +203,7 @@ class _PeopleWriter:
                 self.result.issues.extend(_issue_from_error(exc, row, PEOPLE_COLUMNS))
 
 
-def _write(plan: Plan, actor, result: ImportResult, progress: Callable | None) -> None:
+def _write(plan: Plan, actor, result: ImportResult, progress: Callable | None, year: int) -> None:
     """Write ``plan`` through the services; raises :class:`_Rollback` after any refusal, which are
     collected in ``result.issues``."""
     _write_units(plan, actor, result)
@@ -213,10 +219,17 @@ def _write(plan: Plan, actor, result: ImportResult, progress: Callable | None) -
     writer.write_deferred()
     if result.issues:
         raise _Rollback
+    ids = {no: p.pk for no, p in writer.people.items()}
+    result.attributes_set, result.attributes_cleared = write_attributes(plan.people, ids, year)
 
 
 def import_workbook(
-    fileobj: BinaryIO | str | Path, *, actor, filename: str = "", progress: Callable | None = None
+    fileobj: BinaryIO | str | Path,
+    *,
+    actor,
+    filename: str = "",
+    progress: Callable | None = None,
+    year: int | None = None,
 ) -> ImportResult:
     """Import the 单位 and 人员 sheets of an uploaded workbook, all or nothing.
 
@@ -224,22 +237,31 @@ def import_workbook(
     be an .xlsx workbook no larger than ``settings.KAOHE_MAX_UPLOAD_BYTES``. ``actor`` None is the
     system (no scope limit); a user writes only inside the units their office role covers. Returns
     an :class:`ImportResult`; when ``result.issues`` is not empty nothing was written. ``progress``
-    (e.g. ``tqdm``) wraps the rows being written.
+    (e.g. ``tqdm``) wraps the rows being written. The 人员 sheet's attribute columns (考核属性) are
+    those of the schemes attached in the actor's office tree for ``year`` (default: this year).
     """
-    result = ImportResult()
+    year = year or date.today().year
+    result = ImportResult(year=year)
     out = Collector()
+    extra: list[Column] = []
+
+    def columns() -> list[Column]:
+        extra.extend(attribute_columns(specs_for_actor(actor, year)))
+        return extra
+
     try:
-        units, people = read_workbook(fileobj, out, filename=filename)
+        units, people = read_workbook(fileobj, out, filename=filename, extra_people_columns=columns)
     except Reject as reject:
         result.issues.append(reject.issue)
         return result
+    check_attribute_headers(people, extra, year, out)
     plan = check(units, people, out, WriteScope.of(actor))
     if out.issues:
         result.issues = in_file_order(out.issues)
         return result
     try:
         with transaction.atomic():
-            _write(plan, actor, result, progress)
+            _write(plan, actor, result, progress, year)
             record(
                 actor=actor,
                 action="org.import",
@@ -250,6 +272,9 @@ def import_workbook(
                     "units_updated": result.units_updated,
                     "people_created": result.people_created,
                     "people_updated": result.people_updated,
+                    "year": year,
+                    "attributes_set": result.attributes_set,
+                    "attributes_cleared": result.attributes_cleared,
                 },
             )
     except _Rollback:
