@@ -178,3 +178,24 @@ def merge_specs(many: list[dict[str, AttributeSpec]]) -> dict[str, AttributeSpec
                 read_by=_union(have.read_by, spec.read_by),
             )
     return out
+
+
+def unreachable_values(s: Scheme, known: dict[str, set[str]]) -> list[tuple[str, str, str]]:
+    """The values the rules of ``s`` name that no person can have: (attribute, value, rule path), once
+    per attribute and value, at the first rule that names it.
+
+    A value can be had when the attribute declares it among its allowed values (the office can then
+    set it), or when it is in ``known[attribute]`` (the app's built-in words, the values people
+    already have, the unit kinds' words). The app shows these as warnings: a track or rule that
+    matches nobody is legal, but usually a word that differs from the one the unit uses."""
+    out: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for name, values, path in attribute_reads(s):
+        decl = s.attributes.get(name)
+        can = set(decl.values or ()) if decl is not None else set()
+        can |= known.get(name, set())
+        for value in values:
+            if value not in can and (name, value) not in seen:
+                seen.add((name, value))
+                out.append((name, value, path))
+    return out

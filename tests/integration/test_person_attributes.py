@@ -176,3 +176,42 @@ def test_gather_reads_the_stored_values_of_the_periods_year_over_the_built_in_wo
     assert identity.value(row[org.a2.pk]) == "普通工作人员"
     assert identity.value(row[org.a1.pk]) == "中层干部"  # 2024's value does not count for 2025
     assert level.value(row[org.a2.pk]) == "一档" and level.value(row[org.b1.pk]) == ""
+
+
+UNDECLARED = SCHEME.replace(
+    "attributes:\n  identity: {{label: 身份类别, values: [班子成员, 中层干部, 普通工作人员]}}\n",
+    "attributes:\n",
+)
+
+
+def _warnings(response) -> list[str]:
+    return (
+        [str(m) for m in response.context["messages"] if m.level_tag == "warning"] if response.context else []
+    )
+
+
+def test_importing_a_scheme_whose_track_names_a_value_nobody_can_have_warns_naming_it(org, login):
+    client = login("office")
+    response = client.post(
+        reverse("appraisal:schemes"), {"text": UNDECLARED.format(version="w1")}, follow=True
+    )
+    warnings = _warnings(response)
+    assert len(warnings) == 1
+    assert "tracks.普通.identity" in warnings[0] and "普通工作人员" in warnings[0]
+    assert "中层干部" not in warnings[0]  # a built-in word: people have it
+    declared = client.post(reverse("appraisal:schemes"), {"text": SCHEME.format(version="w2")}, follow=True)
+    assert _warnings(declared) == []  # declared among the allowed values: the office can set it
+
+
+def test_attaching_warns_unless_someone_in_the_subtree_has_the_value(org, login):
+    from kaohe.appraisal.attribute_specs import scheme_warnings
+    from kaohe.appraisal.services.schemes import import_scheme
+
+    sch = import_scheme(actor=None, text=UNDECLARED.format(version="w3"))
+    PersonAttribute.objects.create(person=org.b1, year=2025, name="identity", value="普通工作人员")
+    assert scheme_warnings(sch, unit=org.unit_b) == []
+    assert len(scheme_warnings(sch, unit=org.unit_a)) == 1
+    response = login("office").post(
+        reverse("appraisal:scheme_attach", args=[sch.pk]), {"unit": org.unit_a.pk}, follow=True
+    )
+    assert any("普通工作人员" in w for w in _warnings(response))

@@ -130,3 +130,18 @@ def test_two_schemes_together_allow_the_union_of_their_values():
     assert merged["x"].values is None
     free = merge_specs([scheme_attributes(_scheme()), a])
     assert free["identity"].values == ("甲", "乙") and free["identity"].declared
+
+
+def test_values_no_person_can_have_are_listed_with_the_rule_that_names_them():
+    from kaohe.engine.attributes import unreachable_values
+
+    s = _scheme(
+        attributes={"staffing": {"values": ["在编", "不在编"]}},
+        eligibility={"x": {"when": {"attribute": {"staffing": ["在编"]}}, "effect": "no_grade"}},
+    )
+    assert unreachable_values(s, {}) == [
+        ("identity", "甲", "tracks.甲.identity"),
+        ("identity", "乙", "tracks.乙.identity"),
+    ]
+    assert unreachable_values(s, {"identity": {"甲", "乙"}}) == []
+    assert unreachable_values(s, {"identity": {"甲"}}) == [("identity", "乙", "tracks.乙.identity")]
