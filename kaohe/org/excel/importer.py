@@ -21,6 +21,7 @@ from kaohe.audit.services import record
 from .. import services
 from ..models import Person, Position, Unit
 from .attribute_columns import attribute_columns, check_attribute_headers, specs_for_actor, write_attributes
+from .bulk import BATCH, BulkPeople, plain
 from .checks import Plan, WriteScope, check
 from .issues import Collector, ImportIssue, in_file_order
 from .reader import Reject, Row, read_workbook
@@ -142,6 +143,7 @@ class _PeopleWriter:
         }
         self.positions = {(p.unit_id, p.title): p for p in Position.objects.filter(unit__code__in=codes)}
         self.deferred: list[tuple[Row, str]] = []  # (row, reviewer written later in this file)
+        self.bulk = BulkPeople(actor)
 
     def _position(self, unit: Unit, title: str) -> Position | None:
         if not title:
@@ -179,6 +181,11 @@ class _PeopleWriter:
     def write(self, row: Row) -> None:
         fields = self._fields(row)
         person = self.people.get(row.values["staff_no"])
+        username = row.values.get("username") if self.plan.has_username else ""
+        if plain(fields, person, username or ""):
+            self._write_plain(row, person, fields)
+            return
+        self.bulk.flush()  # this row's checks may need the people queued so far
         if person is None:
             person = services.create_person(actor=self.actor, staff_no=row.values["staff_no"], **fields)
             self.result.people_created += 1
@@ -188,11 +195,25 @@ class _PeopleWriter:
         else:
             self.result.people_unchanged += 1
         self.people[person.staff_no] = person
-        username = row.values.get("username") if self.plan.has_username else ""
         if username and person.user_id is None:
             self._account(person, username)
 
+    def _write_plain(self, row: Row, person: Person | None, fields: dict[str, Any]) -> None:
+        """Queue a plain row for the bulk writer (validated now, written at the next flush)."""
+        if person is None:
+            person = self.bulk.create(row.values["staff_no"], fields)
+            self.result.people_created += 1
+        elif _differs(person, fields):
+            person = self.bulk.change(person, fields)
+            self.result.people_updated += 1
+        else:
+            self.result.people_unchanged += 1
+        self.people[person.staff_no] = person
+        if len(self.bulk) >= BATCH:
+            self.bulk.flush()
+
     def write_deferred(self) -> None:
+        self.bulk.flush()
         for row, reviewer_no in self.deferred:
             person = self.people.get(row.values["staff_no"])
             if person is None:
