@@ -17,9 +17,24 @@ from typing import Any
 from kaohe.audit.models import Event
 from kaohe.audit.services import event, snapshot
 
+from ..bulk_insert import BATCH, insert_many
 from ..models import Person
 
-BATCH = 1000
+# Foreign keys are not validated row by row (each would be a query): the units were checked for the
+# whole file, the positions are the units' own (made by the import) and the reviewers are not plain.
+RELATIONS = ["unit", "position", "reviewer", "user"]
+
+
+def _fill_ids(people: list[Person]) -> None:
+    """Give the inserted people their ids (looked up by staff number, a batch a query)."""
+    for i in range(0, len(people), BATCH):
+        chunk = people[i : i + BATCH]
+        ids = dict(
+            Person.objects.filter(staff_no__in=[p.staff_no for p in chunk]).values_list("staff_no", "id")
+        )
+        for p in chunk:
+            p.pk = ids[p.staff_no]
+            p._state.adding = False
 
 
 class BulkPeople:
@@ -37,7 +52,7 @@ class BulkPeople:
     def create(self, staff_no: str, fields: dict[str, Any]) -> Person:
         """Queue a new person; raises ``ValidationError`` (by field) as ``full_clean`` would."""
         person = Person(staff_no=staff_no, **fields)
-        person.clean_fields()
+        person.clean_fields(exclude=RELATIONS)
         person.clean()
         self.new.append(person)
         return person
@@ -50,7 +65,7 @@ class BulkPeople:
             if getattr(person, name) != value:
                 setattr(person, name, value)
                 changed.append(name)
-        person.clean_fields()
+        person.clean_fields(exclude=RELATIONS)
         person.clean()
         self.changed.append((person, before, changed))
         return person
@@ -59,14 +74,8 @@ class BulkPeople:
         """Write the queue: inserts, updates and their audit events, in batches."""
         events: list[Event] = []
         if self.new:
-            Person.objects.bulk_create(self.new, batch_size=BATCH)
-            missing = [p.staff_no for p in self.new if p.pk is None]
-            if missing:  # a database that does not return the new ids
-                ids = dict(Person.objects.filter(staff_no__in=missing).values_list("staff_no", "id"))
-                for p in self.new:
-                    if p.pk is None:
-                        p.pk = ids[p.staff_no]
-                        p._state.adding = False
+            insert_many(self.new)
+            _fill_ids(self.new)
             events += [
                 event(actor=self.actor, action="org.person.create", obj=p, after=snapshot(p))
                 for p in self.new
@@ -86,7 +95,7 @@ class BulkPeople:
                 )
         for fields, people in by_fields.items():
             Person.objects.bulk_update(people, list(fields), batch_size=BATCH)
-        Event.objects.bulk_create(events, batch_size=BATCH)
+        insert_many(events)
         self.new, self.changed = [], []
 
 
