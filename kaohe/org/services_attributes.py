@@ -20,7 +20,7 @@ from kaohe.audit.services import record
 from kaohe.engine.attributes import AttributeSpec
 
 from .attributes import specs_for_paths, stored_values, value_problem
-from .bulk_insert import insert_many
+from .bulk_insert import insert_values
 from .models import Person, PersonAttribute, Unit
 
 MAX_YEAR = 2100
@@ -53,8 +53,13 @@ def check_values(values: dict[str, str], specs: dict[str, AttributeSpec]) -> dic
 
 def upsert(rows: Iterable[tuple[int, int, str, str]]) -> None:
     """Store (person id, year, name, value) rows in bulk, replacing any value already there."""
-    objs = [PersonAttribute(person_id=p, year=y, name=n, value=v) for p, y, n, v in rows]
-    insert_many(objs, conflict=(["person_id", "year", "name"], ["value"]))
+    values = [(p, y, n, v) for p, y, n, v in rows]
+    insert_values(
+        PersonAttribute,
+        ["person_id", "year", "name", "value"],
+        values,
+        conflict=(["person_id", "year", "name"], ["value"]),
+    )
 
 
 def clear(person_ids: Iterable[int], year: int, name: str) -> int:

