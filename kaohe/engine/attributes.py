@@ -141,12 +141,12 @@ def check_attributes(s: Scheme, p: ProblemList) -> None:
         if dupes:
             p.add(f"attributes.{name}.values", "distinct values", dupes)
     for name, values, path in attribute_reads(s):
-        decl = s.attributes.get(name)
-        if decl is None or decl.values is None:
+        declared = s.attributes.get(name)
+        if declared is None or declared.values is None:
             continue
         for v in values:
-            if v not in decl.values:
-                p.add(path, f"one of attributes.{name}.values {list(decl.values)}", v)
+            if v not in declared.values:
+                p.add(path, f"one of attributes.{name}.values {list(declared.values)}", v)
 
 
 def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:

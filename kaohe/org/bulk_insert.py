@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connections, models, router
 
@@ -29,7 +30,7 @@ def _run(
     with connection.cursor() as cursor:
         for i in range(0, len(rows), size):
             chunk = rows[i : i + size]
-            params = [value for row in chunk for value in row]
+            params: list[Any] = [value for row in chunk for value in row]
             cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
 
 

@@ -41,7 +41,7 @@ class BulkPeople:
     """Pending plain rows: :meth:`create` and :meth:`change` validate and queue, :meth:`flush`
     writes the queue (the caller flushes before any row that must see these people saved)."""
 
-    def __init__(self, actor):
+    def __init__(self, actor) -> None:
         self.actor = actor
         self.new: list[Person] = []
         self.changed: list[tuple[Person, dict[str, Any], list[str]]] = []  # person, before, fields
