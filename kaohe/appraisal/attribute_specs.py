@@ -20,9 +20,18 @@ def _related(path: str, paths: list[str]) -> bool:
 
 
 def attached_specs(paths: list[str], year: int) -> dict[str, AttributeSpec]:
-    """The attributes of every scheme of ``year`` attached at, above or below the unit ``paths``."""
-    rows = SchemeAttachment.objects.filter(scheme__year=year).select_related("scheme", "unit")
-    schemes = {att.scheme_id: att.scheme for att in rows if _related(att.unit.path, paths)}
+    """The attributes of the schemes in force in ``year`` attached at, above or below the unit
+    ``paths``: on each unit, those of the latest scheme year up to ``year`` (a unit that runs last
+    year's scheme again in a new year keeps its attributes)."""
+    rows = SchemeAttachment.objects.filter(scheme__year__lte=year).select_related("scheme", "unit")
+    by_unit: dict[str, list[Scheme]] = {}
+    for att in rows:
+        if _related(att.unit.path, paths):
+            by_unit.setdefault(att.unit.path, []).append(att.scheme)
+    schemes: dict[int, Scheme] = {}
+    for attached in by_unit.values():
+        latest = max(s.year for s in attached)
+        schemes.update({s.pk: s for s in attached if s.year == latest})
     return merge_specs([scheme_attributes(s.parsed()) for _pk, s in sorted(schemes.items())])
 
 

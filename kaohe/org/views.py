@@ -132,6 +132,7 @@ class ImportForm(forms.Form):
         min_value=2000,
         max_value=2100,
         initial=this_year,
+        required=False,  # empty: this year
     )
 
     def clean_workbook(self):
@@ -150,7 +151,7 @@ def import_people(request):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["workbook"]
-        year = form.cleaned_data["year"]
+        year = form.cleaned_data["year"] or this_year()
         result = excel.import_workbook(upload, actor=request.user, filename=upload.name, year=year)
     crumbs = [(_("Import from Excel"), "")]
     return render(request, "org/import.html", {"form": form, "result": result, "breadcrumb": crumbs})

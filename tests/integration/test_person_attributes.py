@@ -215,3 +215,21 @@ def test_attaching_warns_unless_someone_in_the_subtree_has_the_value(org, login)
         reverse("appraisal:scheme_attach", args=[sch.pk]), {"unit": org.unit_a.pk}, follow=True
     )
     assert any("普通工作人员" in w for w in _warnings(response))
+
+
+def test_a_later_year_keeps_the_attributes_of_the_latest_scheme_attached(attached, org):
+    set_attributes(actor=None, person=org.a2, year=2026, values={"identity": "普通工作人员"})
+    assert set(specs_for_paths([org.unit_a.path], 2026)) == {"identity", "系数档次"}
+    newer = attach(
+        org.root,
+        version="2026.1",
+        text=SCHEME.replace("year: 2025", "year: 2026")
+        .replace("  系数档次: {{values: [一档, 二档]}}\n", "")
+        .replace(
+            "coefficients:\n  档次: {{kind: static, attribute: 系数档次, levels: {{一档: 1.1, 二档: 1.0}}}}\n",
+            "",
+        ),
+    )
+    assert newer.year == 2026
+    assert set(specs_for_paths([org.unit_a.path], 2026)) == {"identity"}  # 2026's own scheme now
+    assert set(specs_for_paths([org.unit_a.path], 2025)) == {"identity", "系数档次"}
