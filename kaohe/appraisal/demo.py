@@ -16,6 +16,7 @@ from kaohe.engine import load_scheme
 from kaohe.engine.periods import span
 from kaohe.org.demo import DEMO_ROOT_CODE
 from kaohe.org.models import Person, Unit
+from kaohe.org.services_attributes import set_attribute_for_many
 from kaohe.presets import load_preset
 
 from .choices import PeriodKind
@@ -32,6 +33,7 @@ DEMO_KIND = PeriodKind.MONTH  # the preset's `period`
 # The preset's tracks read 机关 for the township's offices; windows and institutions count as offices.
 DEMO_UNIT_KINDS = {"window": "机关", "institution": "机关"}
 DEMO_REVIEWER = "reviewer"  # the demo login left to score
+VILLAGE_HEADS = ("党支部书记、村委会主任", "党委书记、居委会主任")  # the demo's titles of a village's head
 
 
 def _share(staff_no: str) -> float:
@@ -56,6 +58,7 @@ def load_demo_cycle(*, stdout=None, today: date | None = None) -> Period | None:
         if scheme is None:  # the office may have imported the preset already
             scheme = import_scheme(actor=None, text=text, preset=DEMO_PRESET)
         attach_scheme(actor=None, scheme=scheme, unit=root, unit_kinds=DEMO_UNIT_KINDS)
+        _attributes(first.year)
         period = create_period(actor=None, unit=root, scheme=scheme, kind=DEMO_KIND, start=first)
         start_scoring(actor=None, period=period)
         _score(period)
@@ -63,6 +66,15 @@ def load_demo_cycle(*, stdout=None, today: date | None = None) -> Period | None:
     if stdout is not None:
         stdout.write(f"Opened the demo appraisal period {period.code} (scoring).\n")
     return period
+
+
+def _attributes(year: int) -> None:
+    """The preset's own words for the village cadres (its ``attributes:``): every village or
+    community cadre is 村干部 (staffing), the party secretary heading it 村主要负责人 (identity)."""
+    village = Person.objects.filter(unit__kind="village", active=True).select_related("unit", "position")
+    set_attribute_for_many(actor=None, people=village, year=year, name="staffing", value="村干部")
+    heads = [p for p in village if p.position is not None and p.position.title in VILLAGE_HEADS]
+    set_attribute_for_many(actor=None, people=heads, year=year, name="identity", value="村主要负责人")
 
 
 def _score(period: Period) -> None:

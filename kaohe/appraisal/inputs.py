@@ -28,6 +28,7 @@ from kaohe.worklog.models import Stat
 from kaohe.worklog.workdays import month_starts
 
 from .choices import ClaimStatus
+from .inputs_people import add_stored_attributes
 from .inputs_period import add_period_inputs
 from .inputs_personal import personal_table
 from .inputs_records import confirmed_empty_kinds, gather_records
@@ -152,6 +153,7 @@ def _people_rows(period: Period, scheme: Scheme) -> tuple[People, list[int], lis
         "unit_kind": Codes.from_values([kinds.get(r[9], r[9]) for r in rows]),
         "unit_code": Codes.from_values([r[10] for r in rows]),
     }
+    add_stored_attributes(period, scheme, people, ids)
     people.numbers["months_in_unit"] = np.array(
         [months_in_unit(r[7], period.end) for r in rows], dtype=np.float64
     )

@@ -12,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from kaohe.engine import Result
 from kaohe.engine.explain import explain
 from kaohe.engine.store import StoreError, cached_scheme, loads
+from kaohe.org.choices import IDENTITY_WORDS as IDENTITY_WORDS
+from kaohe.org.choices import POST_LEVEL_WORDS as POST_LEVEL_WORDS
+from kaohe.org.choices import POST_TYPE_WORDS as POST_TYPE_WORDS
+from kaohe.org.choices import STAFFING_WORDS as STAFFING_WORDS
 
 from .choices import (
     AppealStatus,
@@ -26,10 +30,7 @@ from .choices import (
 logger = logging.getLogger(__name__)
 
 # The scheme's words for the database's codes (docs/users/office.md, "How people meet the scheme").
-IDENTITY_WORDS = {"leadership": "班子成员", "middle": "中层干部", "general": "一般干部"}
-STAFFING_WORDS = {"established": "在编", "instructor": "社区指导员", "non_established": "不在编"}
-POST_TYPE_WORDS = {"management": "管理", "technical": "专业技术", "service": "工勤"}
-POST_LEVEL_WORDS = {"junior": "初级", "intermediate": "中级", "senior": "高级"}
+# (the built-in person fields' words live with the fields, in kaohe.org.choices)
 UNIT_KIND_WORDS = {
     "party_government": "机关",
     "department": "机关",

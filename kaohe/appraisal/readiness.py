@@ -186,8 +186,9 @@ def _attribute(ctx: _Context, req: Requirement) -> Coverage:
     is simply not in the group a rule names (not 中层 → another track), so that is shown, not refused.
     Everyone having a track is checked on its own line."""
     col = ctx.data.people.attributes.get(req.name)
+    read = any(not place.startswith("attributes.") for place in req.places)  # not only declared
     if col is None or not (col.codes >= 0).any():
-        return Coverage(req, MISSING, 0, ctx.n, note=_("no person has this attribute"))
+        return Coverage(req, MISSING if read else INFO, 0, ctx.n, note=_("no person has this attribute"))
     named = int(col.isin(req.values).sum()) if req.values else int((col.codes >= 0).sum())
     note = _("%(n)d of %(of)d people have one of the scheme's values") % {"n": named, "of": ctx.n}
     return Coverage(req, READY, named, ctx.n, note=note)

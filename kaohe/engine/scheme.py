@@ -470,6 +470,15 @@ def _sanction_level(value: Any) -> Any:
 SanctionLevelValue = Annotated[SanctionLevel, BeforeValidator(_sanction_level)]
 
 
+class AttributeDecl(Model):
+    """A person attribute the scheme names (身份类别…): its label, its allowed values (none: free text)
+    and whether a person's value is kept per year. See :mod:`kaohe.engine.attributes`."""
+
+    label: str | None = None
+    values: StrList | None = None
+    per_year: bool = True
+
+
 Coefficient.model_rebuild()
 
 
@@ -495,6 +504,7 @@ class Scheme(Model):
     secondment: Secondment | None = None
     scoring_groups: dict[str, ScoringGroup] = {}
     routine_grades: list[str] = []  # grades of other period kinds that previous.csv may hold (好 …)
+    attributes: dict[str, AttributeDecl] = {}  # the person attributes the scheme names
 
     def all_pools(self) -> list[tuple[str, str, Pool]]:
         """(name, rule path, pool) for ``pool`` and every entry of ``pools``."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from kaohe.engine.attributes import check_attributes
 from kaohe.engine.errors import ProblemList
 from kaohe.engine.formula import FormulaError, parse_formula
 from kaohe.engine.marks import assessor_problems
@@ -92,6 +93,7 @@ def check_scheme(s: Scheme, p: ProblemList) -> None:
     if s.aggregation is not None:
         _check_aggregation(s, s.aggregation, p, tracks)
     _check_grading(s, p, grades, tracks)
+    check_attributes(s, p)
     for name, tail in s.tail_rules.items():
         for t in tail.tracks or []:
             if t not in tracks:

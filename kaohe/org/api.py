@@ -6,11 +6,13 @@ in a form it would refuse (huge integers, NUL bytes): those get 422, never 500.
 """
 
 import datetime
-from typing import Annotated
+from typing import Annotated, NoReturn
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from pydantic import ConfigDict, StringConstraints
 
 from kaohe.accounts.models import Role
@@ -24,9 +26,11 @@ from kaohe.accounts.scope import (
 )
 from kaohe.platform.roles import BROWSE
 
+from .attributes import person_values
 from .choices import IdentityCategory, PostLevel, PostType, StaffingCategory, UnitKind
 from .filters import filter_people
 from .models import Person, Unit
+from .services_attributes import MAX_YEAR, MIN_YEAR, set_attributes
 
 router = Router(tags=["organisation"])
 
@@ -181,3 +185,78 @@ def me(request: HttpRequest):
         grants=[GrantOut(role=Role(g.role), unit_id=g.unit_id, unit_name=g.unit.name) for g in grants],
         person=_person_out(person) if person else None,
     )
+
+
+# --- the person attributes the schemes name (考核属性) ---------------------------------------------
+
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
+AttributeText = Annotated[str, StringConstraints(max_length=100, pattern=r"^[^\x00]*$")]
+AttributeName = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=r"^[^\x00]*$")]
+
+
+class AttributeOut(Out):
+    name: str
+    label: str
+    value: str = Field(description="what the schemes read: the stored value, else the default")
+    stored: str = Field(description="the value stored for the year; empty: none")
+    default: str = Field(description="the built-in field's word; empty: none")
+    allowed_values: list[str] | None = Field(description="null: free text")
+    read_by: list[str] = Field(description="the scheme rules that read it")
+
+
+class AttributesOut(Out):
+    person_id: int
+    year: int
+    items: list[AttributeOut]
+
+
+class AttributesIn(Schema):
+    """Defaults on every field, so that a caller without the role is told 403 before the body is judged."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    year: Year | None = Field(None, description="required")
+    values: dict[AttributeName, AttributeText] = Field(
+        default_factory=dict, description='name → value; "" removes the stored one'
+    )
+
+
+def _attributes_out(person: Person, year: int) -> AttributesOut:
+    items = [
+        AttributeOut(
+            name=v.spec.name,
+            label=v.spec.label,
+            value=v.value,
+            stored=v.stored,
+            default=v.default,
+            allowed_values=list(v.spec.values) if v.spec.values is not None else None,
+            read_by=list(v.spec.read_by),
+        )
+        for v in person_values(person, year)
+    ]
+    return AttributesOut(person_id=person.pk, year=year, items=items)
+
+
+def _refused(exc: ValidationError) -> NoReturn:
+    raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
+
+
+@router.get(
+    "/people/{person_id}/attributes", response=AttributesOut, summary="A person's attributes for a year"
+)
+def get_person_attributes(request: HttpRequest, person_id: Id, year: Year | None = None):
+    person = get_person_for_user(request.user, person_id)
+    return _attributes_out(person, year or datetime.date.today().year)
+
+
+@router.put("/people/{person_id}/attributes", response=AttributesOut, summary="Set a person's attributes")
+def set_person_attributes(request: HttpRequest, person_id: Id, body: AttributesIn):
+    require_role(request.user, Role.OFFICE)
+    person = get_person_for_user(request.user, person_id, [Role.OFFICE])
+    if body.year is None:
+        raise HttpError(422, "year: a year is required")
+    try:
+        set_attributes(actor=request.user, person=person, year=body.year, values=body.values)
+    except ValidationError as exc:
+        _refused(exc)
+    return _attributes_out(person, body.year)

@@ -65,3 +65,15 @@ class RecordKind(models.TextChoices):
 DISCIPLINE_KINDS = (RecordKind.SANCTION, RecordKind.INVESTIGATION, RecordKind.VETO)
 # The one item of the kinds whose item the scheme does not name.
 FIXED_ITEMS: dict[str, str] = {RecordKind.PROBATION: "试用期", RecordKind.INVESTIGATION: "立案审查"}
+# The built-in fields in the words a scheme reads them by (appraisal's gather, the attribute pages):
+# the defaults of the attributes of the same name where no per-year value is stored.
+IDENTITY_WORDS = {"leadership": "班子成员", "middle": "中层干部", "general": "一般干部"}
+STAFFING_WORDS = {"established": "在编", "instructor": "社区指导员", "non_established": "不在编"}
+POST_TYPE_WORDS = {"management": "管理", "technical": "专业技术", "service": "工勤"}
+POST_LEVEL_WORDS = {"junior": "初级", "intermediate": "中级", "senior": "高级"}
+BUILTIN_WORDS = {
+    "identity": IDENTITY_WORDS,
+    "staffing": STAFFING_WORDS,
+    "post_type": POST_TYPE_WORDS,
+    "post_level": POST_LEVEL_WORDS,
+}

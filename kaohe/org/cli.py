@@ -11,6 +11,9 @@ def register(sub) -> None:
         "people", help="the 单位 and 人员 sheets of a workbook made from the template"
     )
     people.add_argument("file", type=Path, metavar="FILE.xlsx")
+    people.add_argument(
+        "--year", type=int, help="year of the appraisal attribute columns (default: this year)"
+    )
     people.set_defaults(handler=_import_people)
 
     exp = sub.add_parser("export", help="export to an Excel workbook in the import template's layout")
@@ -39,7 +42,7 @@ def _import_people(args) -> int:
         print(f"error: {args.file}: no such file", file=sys.stderr)
         return 2
     with args.file.open("rb") as fh:
-        result = import_workbook(fh, actor=None, filename=args.file.name, progress=tqdm)
+        result = import_workbook(fh, actor=None, filename=args.file.name, progress=tqdm, year=args.year)
     if not result.ok:
         print(f"{args.file}: {len(result.issues)} problem(s); nothing was imported.", file=sys.stderr)
         for issue in result.issues:
@@ -49,7 +52,8 @@ def _import_people(args) -> int:
         f"{args.file}: units {result.units_created} created, {result.units_updated} updated, "
         f"{result.units_unchanged} unchanged; people {result.people_created} created, "
         f"{result.people_updated} updated, {result.people_unchanged} unchanged; "
-        f"{result.accounts_created} account(s) created, {result.accounts_linked} linked."
+        f"{result.accounts_created} account(s) created, {result.accounts_linked} linked; "
+        f"{result.attributes_set} attribute value(s) stored for {result.year}."
     )
     return 0
 

@@ -365,3 +365,32 @@ class RecordEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PersonAttribute(models.Model):
+    """A person's value of an attribute a scheme names (身份类别, 岗位类型, 系数档次…) for a year.
+
+    The names and allowed values are the schemes' (``attributes:``); the built-in fields of
+    :class:`Person` stay the defaults where no value is stored. Values are the scheme's own words.
+    """
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="attribute_values"
+    )
+    year = models.PositiveIntegerField(_("year"))
+    name = models.CharField(_("attribute"), max_length=60)
+    value = models.CharField(_("value"), max_length=100)
+
+    class Meta:
+        verbose_name = _("person attribute")
+        verbose_name_plural = _("person attributes")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year", "name"], name="org_person_attribute_unique")
+        ]
+        indexes = [
+            # gather and the import read a year's values of many people at once (year = …, person IN …)
+            models.Index(fields=["year", "person"], name="org_person_attribute_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.year} {self.name}={self.value}"

@@ -25,8 +25,10 @@ from kaohe.platform.excel import xlsx_response
 from kaohe.platform.roles import BROWSE
 
 from . import excel
+from .attributes import person_values, specs_for_paths
 from .choices import DISCIPLINE_KINDS
 from .filters import PeopleFilterForm, filter_people, unit_tree
+from .forms import AttributesForm, YearForm, this_year
 from .models import Person, Unit
 
 PAGE_SIZE = 50
@@ -80,9 +82,15 @@ def _visible_records(user, person: Person):
 @require_GET
 def person_detail(request, pk: int):
     person = get_person_for_user(request.user, pk)
+    year = YearForm(request.GET).year_or_default()
+    values = person_values(person, year)
+    editable = scope_for(request.user).covers_unit(person.unit, [Role.OFFICE])
     context = {
         "person": person,
         "records": _visible_records(request.user, person),
+        "year": year,
+        "attribute_values": values,
+        "attributes_form": AttributesForm(values=values, year=year) if editable and values else None,
         "leaves": person.leaves.all(),
         "memberships": person.track_memberships.select_related("track").order_by("-year"),
         "secondments": person.secondments.select_related("home_unit", "host_unit"),
@@ -115,18 +123,30 @@ def people_export(request):
     scope = require_role(request.user, *BROWSE)
     form, people = _filtered_people(request)
     unit = form.filters().get("unit") or _scope_root(scope)
-    return xlsx_response(excel.export_people(people), excel.people_filename(unit), fallback="people.xlsx")
+    year = YearForm(request.GET).year_or_default()
+    data = excel.export_people(people, specs_for_paths(scope.paths(BROWSE), year), year)
+    return xlsx_response(data, excel.people_filename(unit), fallback="people.xlsx")
 
 
 @login_required
 @require_GET
 def import_template(request):
-    require_role(request.user, Role.OFFICE)
-    return xlsx_response(excel.build_template(), excel.TEMPLATE_FILENAME, fallback="import-template.xlsx")
+    scope = require_role(request.user, Role.OFFICE)
+    year = YearForm(request.GET).year_or_default()
+    columns = excel.attribute_columns(specs_for_paths(scope.paths([Role.OFFICE]), year))
+    data = excel.build_template(columns, year)
+    return xlsx_response(data, excel.TEMPLATE_FILENAME, fallback="import-template.xlsx")
 
 
 class ImportForm(forms.Form):
     workbook = forms.FileField(label=gettext_lazy("Excel workbook (.xlsx)"))
+    year = forms.IntegerField(
+        label=gettext_lazy("Year of the appraisal attributes"),
+        min_value=2000,
+        max_value=2100,
+        initial=this_year,
+        required=False,  # empty: this year
+    )
 
     def clean_workbook(self):
         upload = self.cleaned_data["workbook"]
@@ -144,6 +164,7 @@ def import_people(request):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["workbook"]
-        result = excel.import_workbook(upload, actor=request.user, filename=upload.name)
+        year = form.cleaned_data["year"] or this_year()
+        result = excel.import_workbook(upload, actor=request.user, filename=upload.name, year=year)
     crumbs = [(_("Import from Excel"), "")]
     return render(request, "org/import.html", {"form": form, "result": result, "breadcrumb": crumbs})

@@ -360,6 +360,7 @@ def test_an_existing_account_cannot_be_renamed_by_import(org):
 
 
 def test_an_error_found_while_writing_still_writes_nothing(org, monkeypatch):
+    """Through the services (rows with a reviewer to check, written one by one)."""
     from django.core.exceptions import ValidationError
 
     from kaohe.org import services
@@ -374,9 +375,57 @@ def test_an_error_found_while_writing_still_writes_nothing(org, monkeypatch):
         return real(**kwargs)
 
     monkeypatch.setattr(services, "create_person", flaky)
+    rows = [person_row("N001", reviewer="A001"), person_row("N002", reviewer="A001")]
+    f = xlsx(units=[["A1", "综合组", "机关部门", "A", 1]], people=rows)
+    result = assert_nothing_written(org, f, {("人员", 3, "姓名")})
+    assert "refused by the database" in result.issues[0].reason
+
+
+def test_an_error_found_by_the_bulk_writer_still_writes_nothing(org, monkeypatch):
+    """Through the bulk writer (plain rows): the same all or nothing."""
+    from django.core.exceptions import ValidationError
+
+    from kaohe.org.excel.bulk import BulkPeople
+
+    real = BulkPeople.create
+    calls = []
+
+    def flaky(self, staff_no, fields):
+        calls.append(staff_no)
+        if len(calls) == 2:
+            raise ValidationError({"name": "refused by the database"})
+        return real(self, staff_no, fields)
+
+    monkeypatch.setattr(BulkPeople, "create", flaky)
     f = xlsx(units=[["A1", "综合组", "机关部门", "A", 1]], people=[person_row("N001"), person_row("N002")])
     result = assert_nothing_written(org, f, {("人员", 3, "姓名")})
     assert "refused by the database" in result.issues[0].reason
+
+
+def test_bulk_rows_get_the_same_people_and_audit_events_as_the_services(org):
+    from kaohe.org.models import Person
+
+    rows = [person_row("N001"), person_row("N002", reviewer="A001")]  # N001 in bulk, N002 by the services
+    assert run(org, xlsx(people=rows)).ok
+    by_bulk, by_service = Person.objects.get(staff_no="N001"), Person.objects.get(staff_no="N002")
+    assert (by_bulk.identity, by_bulk.post_type, by_bulk.start_date) == (
+        "general",
+        "management",
+        date(2024, 7, 1),
+    )
+    created = {e.object_id: e for e in Event.objects.filter(action="org.person.create")}
+    assert set(created) >= {str(by_bulk.pk), str(by_service.pk)}
+    one, other = created[str(by_bulk.pk)], created[str(by_service.pk)]
+    assert (
+        (one.unit_id, one.actor_id)
+        == (other.unit_id, other.actor_id)
+        == (by_bulk.unit_id, org.users["office"].pk)
+    )
+    assert set(one.after) == set(other.after) and one.after["staff_no"] == "N001"
+    changed = [person_row("N001", name="改名")]
+    assert run(org, xlsx(people=changed)).people_updated == 1
+    update = Event.objects.get(action="org.person.update", object_id=str(by_bulk.pk))
+    assert (update.before["name"], update.after["name"]) == ("新人", "改名")
 
 
 def test_text_cells_that_excel_turned_into_numbers_still_match(org):

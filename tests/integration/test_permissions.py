@@ -37,6 +37,8 @@ MATRIX = {
     "org:people": Row(BROWSERS),
     "org:people_export": Row(BROWSERS),
     "org:person": Row(EVERYONE, takes="person"),
+    "org:person_attributes": Row(frozenset({"office"}), takes="person", method="post", ok=400),  # no year
+    "org:bulk_attributes": Row(frozenset({"office"})),
     "org:import": Row(frozenset({"office"})),
     "org:import_template": Row(frozenset({"office"})),
     "audit:events": Row(frozenset({"inspector"})),
@@ -48,6 +50,8 @@ MATRIX = {
     "api:list_people": Row(BROWSERS, api=True),
     "api:get_person": Row(EVERYONE, takes="person", api=True),
     "api:me": Row(EVERYONE, api=True),
+    "api:get_person_attributes": Row(EVERYONE, takes="person", api=True),
+    "api:set_person_attributes": Row(frozenset({"office"}), takes="person", api=True, method="put", ok=422),
     # democratic evaluation: the office runs campaigns; inspector and leader read them
     "ballot:campaigns": Row(BALLOT_VIEWERS),
     "ballot:campaign_new": Row(frozenset({"office"})),

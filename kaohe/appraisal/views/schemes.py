@@ -17,6 +17,7 @@ from kaohe.platform.roles import OVERSEE
 from kaohe.presets import list_presets
 
 from .. import selectors as sel
+from ..attribute_specs import scheme_warnings
 from ..forms import AttachForm, SchemeImportForm
 from ..schemeview import scheme_outline
 from ..services.results import what_if
@@ -37,6 +38,8 @@ def schemes(request):
             fail(request, exc)
         else:
             messages.success(request, _("Scheme imported."))
+            for warning in scheme_warnings(scheme):
+                messages.warning(request, warning)
             return redirect("appraisal:scheme", scheme.pk)
     return render(
         request,
@@ -92,8 +95,10 @@ def scheme_attach(request, pk: int):
     form = AttachForm(request.POST)
     form.is_valid()  # every input is acceptable but the unit, which the scope decides (404)
     unit = get_unit_for_user(request.user, form.cleaned_data.get("unit"), OFFICE)
-    attach_scheme(actor=request.user, scheme=obj, unit=unit, unit_kinds=form.cleaned_data["unit_kinds"])
+    att = attach_scheme(actor=request.user, scheme=obj, unit=unit, unit_kinds=form.cleaned_data["unit_kinds"])
     messages.success(request, _("Scheme attached to %(unit)s.") % {"unit": unit.name})
+    for warning in scheme_warnings(obj, unit=unit, unit_kinds=att.unit_kinds):
+        messages.warning(request, warning)
     return redirect("appraisal:scheme", pk)
 
 

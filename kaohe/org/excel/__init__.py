@@ -12,6 +12,7 @@ blank template; :mod:`.export` writes units and people in that same layout.
 The names below are the package's public face; callers import them from ``kaohe.org.excel``.
 """
 
+from .attribute_columns import attribute_columns
 from .cells import parse_date
 from .export import export_people, export_units, people_filename
 from .importer import ImportResult, import_workbook
@@ -34,6 +35,7 @@ __all__ = [
     "UNIT_COLUMNS",
     "UNIT_SHEET",
     "ImportIssue",
+    "attribute_columns",
     "ImportResult",
     "build_template",
     "export_people",

@@ -4,8 +4,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from kaohe.engine.attributes import AttributeSpec
+
 from .. import logic
 from ..models import Person, Unit
+from .attribute_columns import attribute_columns, attribute_rows
 from .template import (
     GENDER_LABELS,
     IDENTITY_LABELS,
@@ -41,9 +44,15 @@ def export_units(queryset: QuerySet[Unit]) -> bytes:
     return workbook([_unit_row(u, parent_codes) for u in units], [])
 
 
-def export_people(queryset: QuerySet[Person]) -> bytes:
+def export_people(
+    queryset: QuerySet[Person], specs: dict[str, AttributeSpec] | None = None, year: int | None = None
+) -> bytes:
     """The people of ``queryset`` in the template's layout, re-importable. The 单位 sheet carries
-    their units and those units' ancestors, so the file stands on its own."""
+    their units and those units' ancestors, so the file stands on its own. With ``specs`` and
+    ``year``, the 人员 sheet ends with one column per attribute: the values stored for that year."""
+    names = list(specs or {}) if year is not None else []
+    stored = attribute_rows(queryset, year, names) if names and year is not None else {}
+    blank = [""] * len(names)
     people = list(
         queryset.select_related("unit", "position", "reviewer", "user").order_by("unit__path", "staff_no")
     )
@@ -68,7 +77,9 @@ def export_people(queryset: QuerySet[Person]) -> bytes:
             p.start_date,
             p.reviewer.staff_no if p.reviewer is not None else "",
             p.user.username if p.user is not None else "",
+            *stored.get(p.pk, blank),
         ]
         for p in people
     ]
-    return workbook(unit_rows, people_rows)
+    extra = attribute_columns(specs or {}) if names else []
+    return workbook(unit_rows, people_rows, extra_people_columns=extra, year=year)

@@ -138,6 +138,26 @@ def label_of(labels: dict[str, str], value: str) -> str:
     return next((label for label, v in labels.items() if v == value), value)
 
 
+LISTS_SHEET = "选项"  # hidden: the values of drop-down lists too long to write in the rule itself
+MAX_INLINE_LIST = 250  # Excel refuses a list rule longer than 255 characters
+
+
+def _list_formula(wb: Workbook, column: Column) -> str:
+    """The drop-down rule's source: the values themselves, or a range of the hidden sheet when they
+    are too long (or hold a comma) to write inline."""
+    labels = list(column.labels or {})
+    inline = ",".join(labels)
+    if len(inline) <= MAX_INLINE_LIST and not any("," in v or '"' in v for v in labels):
+        return f'"{inline}"'
+    ws = wb[LISTS_SHEET] if LISTS_SHEET in wb.sheetnames else wb.create_sheet(LISTS_SHEET)
+    ws.sheet_state = "hidden"
+    col = ws.max_column + 1 if ws.max_row > 1 or ws["A1"].value is not None else 1
+    for r, value in enumerate(labels, start=1):
+        ws.cell(row=r, column=col, value=value)
+    letter = get_column_letter(col)
+    return f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(labels)}"
+
+
 def _data_sheet(
     wb: Workbook, title: str, columns: list[Column], rows: Iterable[list[Any]], blank: bool
 ) -> None:
@@ -162,7 +182,7 @@ def _data_sheet(
         letter = get_column_letter(i)
         if column.labels:
             dv = DataValidation(
-                type="list", formula1='"' + ",".join(column.labels) + '"', allow_blank=not column.required
+                type="list", formula1=_list_formula(wb, column), allow_blank=not column.required
             )
             dv.error = "请从下拉列表中选择：" + "、".join(column.labels)
             dv.errorTitle = column.header
@@ -172,7 +192,7 @@ def _data_sheet(
     ws.freeze_panes = "A2"
 
 
-def _help_sheet(wb: Workbook) -> None:
+def _help_sheet(wb: Workbook, sheets: dict[str, list[Column]], year: int | None) -> None:
     ws = cast(Worksheet, wb.active)
     ws.title = HELP_SHEET
     limit_mb = settings.KAOHE_MAX_UPLOAD_BYTES / 1024 / 1024
@@ -188,6 +208,9 @@ def _help_sheet(wb: Workbook) -> None:
         "6. 带下拉列表的列只能填写列表中的值。",
         f"7. 文件须为 .xlsx 格式（Excel 2007 及以上），大小不超过 {limit_mb:g} MB。",
         "8. 更新已有人员时以文件为准：选填列留空会清除原有内容（如留空“审阅人工号”即取消审阅人）；“账号”列留空不会删除已有账号。",
+        "9. 标有“（考核属性）”的列是考核方案规定的人员属性，按年度保存"
+        + (f"，本文件为 {year} 年度" if year else "")
+        + "（导入时在页面上选择年度）；只能填写下拉列表中的值，可整列省略。",
         "",
         "各列说明：",
     ]
@@ -198,7 +221,7 @@ def _help_sheet(wb: Workbook) -> None:
     ws.append(["工作表", "列名", "是否必填", "允许的值 / 格式", "说明"])
     for cell in ws[header_row]:
         cell.font = HEADER_FONT
-    for sheet, columns in SHEETS.items():
+    for sheet, columns in sheets.items():
         for c in columns:
             if c.required:
                 need = "必填"
@@ -222,17 +245,25 @@ def _help_sheet(wb: Workbook) -> None:
 
 
 def workbook(
-    unit_rows: Iterable[list[Any]], people_rows: Iterable[list[Any]], *, blank: bool = False
+    unit_rows: Iterable[list[Any]],
+    people_rows: Iterable[list[Any]],
+    *,
+    blank: bool = False,
+    extra_people_columns: list[Column] | None = None,
+    year: int | None = None,
 ) -> bytes:
     """The .xlsx bytes of the template's layout holding ``unit_rows`` and ``people_rows``; a
-    ``blank`` one carries its drop-down lists on :data:`TEMPLATE_ROWS` rows."""
+    ``blank`` one carries its drop-down lists on :data:`TEMPLATE_ROWS` rows. ``extra_people_columns``
+    (the attributes of ``year``) follow the 人员 sheet's own columns."""
+    people_columns = PEOPLE_COLUMNS + list(extra_people_columns or [])
     wb = Workbook()
-    _help_sheet(wb)
+    _help_sheet(wb, {UNIT_SHEET: UNIT_COLUMNS, PEOPLE_SHEET: people_columns}, year)
     _data_sheet(wb, UNIT_SHEET, UNIT_COLUMNS, unit_rows, blank)
-    _data_sheet(wb, PEOPLE_SHEET, PEOPLE_COLUMNS, people_rows, blank)
+    _data_sheet(wb, PEOPLE_SHEET, people_columns, people_rows, blank)
     return workbook_bytes(wb)
 
 
-def build_template() -> bytes:
-    """A blank workbook to fill: instructions (说明), 单位 and 人员 with drop-down lists."""
-    return workbook([], [], blank=True)
+def build_template(extra_people_columns: list[Column] | None = None, year: int | None = None) -> bytes:
+    """A blank workbook to fill: instructions (说明), 单位 and 人员 with drop-down lists (and the
+    attribute columns of ``year``, when given)."""
+    return workbook([], [], blank=True, extra_people_columns=extra_people_columns, year=year)

@@ -11,6 +11,7 @@ from kaohe.appraisal.inputs import people_of, scored_leaves
 from kaohe.appraisal.models import Claim, Period, Scheme, Score, Sheet
 from kaohe.audit.models import Event
 from kaohe.org.demo import DEMO_ROOT_CODE, load_demo
+from kaohe.org.models import Person
 
 TODAY = date(2025, 5, 20)
 
@@ -83,3 +84,27 @@ def test_the_office_reviewer_and_staff_see_the_cycle(demo, client):
     claims = client.get("/appraisal/claims/")
     assert [p.pk for p, _cats in claims.context["open_periods"]] == [demo.pk]
     assert claims.context["mine"].count() == 1
+
+
+def test_the_demo_people_meet_the_presets_tracks_in_the_presets_own_words(demo):
+    from collections import Counter
+
+    from kaohe.appraisal.inputs import gather
+    from kaohe.engine.errors import DataError, ProblemList
+    from kaohe.engine.stages.tracks import assign_tracks
+
+    scheme = demo.scheme.parsed()
+    data, ids = gather(demo, scheme)
+    problems = ProblemList("people", DataError)
+    tracks = assign_tracks(scheme, data, problems)
+    assert not problems.items
+    per_track = Counter(tracks.track_names[t] for t in tracks.track)
+    assert set(per_track) == set(scheme.tracks)  # every track of the preset has real people
+    identity = data.people.attributes["identity"]
+    staffing = data.people.attributes["staffing"]
+    village = set(Person.objects.filter(unit__kind="village").values_list("pk", flat=True))
+    rows = [i for i, pid in enumerate(ids) if pid in village]
+    assert rows and all(staffing.value(i) == "村干部" for i in rows)
+    heads = [i for i in rows if identity.value(i) == "村主要负责人"]
+    assert len(heads) == Person.objects.filter(unit__kind="village", position__title__contains="书记").count()
+    assert all(tracks.track_names[tracks.track[i]] == "农村干部" for i in rows)

@@ -310,7 +310,7 @@ def _world(org, extra: int) -> Period:
 PAGES = {  # page → (role, queries: session, account, grants and scope, then the page's own)
     "/appraisal/periods/": ("office", 6),
     # the sheets' plan: people and tracks, reviewers and leaders, scoring groups' members
-    "/appraisal/periods/{p}/": ("office", 13),
+    "/appraisal/periods/{p}/": ("office", 14),
     "/appraisal/periods/{p}/results/": ("office", 8),
     "/appraisal/periods/{p}/committee/": ("office", 9),
     "/appraisal/claims/": ("office", 6),  # own, filed (deductions), section and committee lists

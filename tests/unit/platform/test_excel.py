@@ -213,3 +213,41 @@ def test_the_response_carries_the_workbook_and_its_name():
     assert (
         'filename="kpi.xlsx"' in xlsx_response(b"PK", "指标.xlsx", fallback="kpi.xlsx")["Content-Disposition"]
     )
+
+
+def test_the_fast_sheet_reader_gives_what_openpyxl_gives():
+    """Shared and inline strings, whole and decimal numbers, dates and times by their style, booleans,
+    gaps between cells and between rows: the same values as openpyxl's own reader."""
+    import datetime as dt
+
+    from openpyxl import Workbook as Book
+    from openpyxl import load_workbook as load
+
+    from kaohe.platform.excel import _fast_rows
+
+    def rows_of(data: bytes):
+        wb = load(io.BytesIO(data), read_only=True, data_only=True)
+        ws = wb.active
+        fast = [(n, v) for n, v in _fast_rows(ws, 100)]
+        ws.reset_dimensions()
+        slow = [(n, v) for n, v in enumerate(ws.iter_rows(min_row=1, max_row=100, values_only=True), 1) if v]
+        wb.close()
+        return fast, slow
+
+    book = Book()
+    ws = book.active
+    ws.append(["工号", "姓名", 3, 2.5, True, dt.datetime(2024, 3, 1), dt.date(1990, 5, 4)])
+    ws.append([None, "空格 ", 0, -1e-7, False, None, "=1+1"])
+    ws["D5"] = "gap"
+    ws["J5"] = dt.time(8, 30)
+    ws.cell(row=7, column=2, value=12345678901234)
+    for data in (workbook_bytes(book),):
+        fast, slow = rows_of(data)
+        assert fast == slow and len(fast) == 4
+    streamed = Book(write_only=True)  # inline strings, as a write-only openpyxl writes them
+    sheet = streamed.create_sheet("S")
+    sheet.append(["内联", 1, None, "字符串"])
+    sheet.append([])
+    sheet.append([None, None, "第三行"])
+    fast, slow = rows_of(workbook_bytes(streamed))
+    assert fast == slow == [(1, ("内联", 1, None, "字符串")), (3, (None, None, "第三行"))]
