@@ -129,6 +129,26 @@ def test_a_whole_month(browser, live_server, demo, tmp_path):
 
     assert Claim.objects.get().status == "approved"
 
+    # The other inputs 002 reads, entered here to keep the test short: task results, a closed
+    # campaign that fits the scheme, the pool; the rest recorded as truly empty (readiness).
+    from kaohe.appraisal.inputs import people_of
+    from kaohe.appraisal.models import TaskResult
+    from kaohe.appraisal.services.money import set_amounts
+    from kaohe.appraisal.services.periods import link_campaign
+    from tests.integration.appraisal import helpers
+
+    people = list(people_of(period))
+    TaskResult.objects.bulk_create(
+        [TaskResult(period=period, person=p, indicator="工作实绩/督促落实", rate=0.8) for p in people]
+    )
+    ballot = period.scheme.parsed().components["民主评议"].ballot
+    campaign = helpers.closed_campaign(root, people, dict(ballot.options), group="班子成员", mark="良好")
+    for i, g in enumerate(list(ballot.rater_groups)[1:], start=1):
+        campaign.groups.create(name=g, weight=10, order=i)
+    link_campaign(actor=None, period=period, campaign=campaign)
+    set_amounts(actor=None, period=period, rows=[{"kind": "pool", "pool": "激励资金", "amount": "20000"}])
+    helpers.make_ready(period)
+
     # The office computes; the committee confirms and records its decision; the office publishes.
     d.get(live_server.url + f"/appraisal/periods/{period.pk}/")
     _click(d, "#act-compute")
@@ -141,6 +161,7 @@ def test_a_whole_month(browser, live_server, demo, tmp_path):
     _click(d, "#record-decision")
     _wait(d, ".messages")
     d.get(live_server.url + f"/appraisal/periods/{period.pk}/")
+    _click(d, "#confirm-publish")
     _click(d, "#act-publish")
     _wait(d, "#act-finalize")
     staff_person = Person.objects.get(user__username="staff")
