@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -135,40 +136,39 @@ def period_action(request, pk: int):
     return redirect("appraisal:period", pk)
 
 
-@login_required
-@require_POST
-def period_scheme(request, pk: int):
-    """Adopt another scheme (a new version) before the committee."""
+def _apply(request, pk: int, form, service) -> HttpResponse:
+    """Office POST on a period: validate ``form``, call ``service(period, cleaned_data)``, back to the page."""
     require_role(request.user, *OFFICE)
     obj = sel.get_period_for_user(request.user, pk, OFFICE)
-    form = AdoptSchemeForm(request.POST, schemes=sel.schemes_for_user(request.user))
     try:
         if not form.is_valid():
             raise Refusal(str(next(iter(form.errors.values()))[0]))
-        adopt_scheme(actor=request.user, period=obj, scheme=form.cleaned_data["scheme"])
+        service(obj, form.cleaned_data)
     except Refusal as exc:
         fail(request, exc)
     else:
         messages.success(request, _("Done."))
     return redirect("appraisal:period", pk)
+
+
+@login_required
+@require_POST
+def period_scheme(request, pk: int):
+    """Adopt another scheme (a new version) before the committee."""
+    form = AdoptSchemeForm(request.POST, schemes=sel.schemes_for_user(request.user))
+    return _apply(
+        request, pk, form, lambda p, d: adopt_scheme(actor=request.user, period=p, scheme=d["scheme"])
+    )
 
 
 @login_required
 @require_POST
 def period_campaign(request, pk: int):
     """Link the period's ballot campaign, or unlink it."""
-    require_role(request.user, *OFFICE)
-    obj = sel.get_period_for_user(request.user, pk, OFFICE)
     form = LinkCampaignForm(request.POST, campaigns=campaigns_for_user(request.user))
-    try:
-        if not form.is_valid():
-            raise Refusal(str(next(iter(form.errors.values()))[0]))
-        link_campaign(actor=request.user, period=obj, campaign=form.cleaned_data["campaign"])
-    except Refusal as exc:
-        fail(request, exc)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("appraisal:period", pk)
+    return _apply(
+        request, pk, form, lambda p, d: link_campaign(actor=request.user, period=p, campaign=d["campaign"])
+    )
 
 
 @login_required
